@@ -92,9 +92,8 @@ struct IDTokenClaims: JWTPayload {
     var name: String?
     var assurance_level: Int?
 
-    func verify(using algorithm: some JWTAlgorithm) async throws {
-        try exp.verifyNotExpired()
-    }
+    /// Relying parties check expiry; the provider only reads its own ID tokens as logout hints.
+    func verify(using algorithm: some JWTAlgorithm) async throws {}
 }
 
 /// 统一身份认证 OpenID Connect provider.
@@ -153,9 +152,11 @@ public enum OIDCProvider {
     public static func recordConsent(account: Account, request: AuthorizationRequest, sourceAddress: String, now: Date, on database: any Database) async throws {
         try await database.transaction { db in
             let accountID = try account.requireID()
-            let consent = try await Consent.query(on: db).filter(\.$account.$id == accountID).filter(\.$clientID == request.clientID).first() ?? Consent()
-            let previous = Set(consent.scope.split(separator: " ").map(String.init))
-            if consent.id == nil { consent.$account.id = accountID; consent.clientID = request.clientID; consent.scope = "" }
+            let existing = try await Consent.query(on: db).filter(\.$account.$id == accountID).filter(\.$clientID == request.clientID).first()
+            let previous = Set((existing?.scope ?? "").split(separator: " ").map(String.init))
+            let consent = existing ?? Consent()
+            consent.$account.id = accountID
+            consent.clientID = request.clientID
             consent.scope = previous.union(request.scope).sorted().joined(separator: " ")
             consent.grantedAt = now
             try await consent.save(on: db)
@@ -229,9 +230,10 @@ public enum OIDCProvider {
     static func exchangeCode(form: [String: String], client: OIDCClient, request: Request) async throws -> TokenResponse {
         guard let code = form["code"] else { throw OAuthError("invalid_request", "code is required") }
         let now = request.now
-        return try await request.db.transaction { db in
+        // The transaction returns refusals instead of throwing them, so a revocation it made still commits.
+        return try await request.db.transaction { db -> Result<TokenResponse, OAuthError> in
             guard let record = try await AuthorizationCode.find(digest(code), on: db), record.clientID == client.id else {
-                throw OAuthError("invalid_grant", "unknown authorization code")
+                return .failure(OAuthError("invalid_grant", "unknown authorization code"))
             }
             if record.consumedAt != nil {
                 // A replayed code: revoke everything issued from it (RFC 6749 §4.1.2).
@@ -239,7 +241,7 @@ public enum OIDCProvider {
                     try await RefreshToken.query(on: db).filter(\.$familyID == family).filter(\.$revokedAt == nil).set(\.$revokedAt, to: now).update()
                 }
                 try await AuditLog.append(AuditEntry(actor: "client:\(client.id!)", action: "oidc.code.replay", target: "account:\(record.$account.id.uuidString.lowercased())", sourceAddress: request.clientAddress), at: now, on: db)
-                throw OAuthError("invalid_grant", "authorization code already used")
+                return .failure(OAuthError("invalid_grant", "authorization code already used"))
             }
             guard record.expiresAt > now else { throw OAuthError("invalid_grant", "authorization code expired") }
             guard form["redirect_uri"] == record.redirectURI else { throw OAuthError("invalid_grant", "redirect_uri does not match the authorization request") }
@@ -257,23 +259,23 @@ public enum OIDCProvider {
             var response = try await issueTokens(account: account, client: client, scope: scope, acr: record.acr, authTime: record.authTime, nonce: record.nonce, sessionID: record.sessionID, family: family, request: request, on: db)
             if !scope.contains("offline_access") { response.refresh_token = nil }
             try await AuditLog.append(AuditEntry(actor: "client:\(client.id!)", action: "oidc.token.issue", target: "account:\(account.id!.uuidString.lowercased())", onBehalfOf: "account:\(account.id!.uuidString.lowercased())", sourceAddress: request.clientAddress, detail: ["grant": "authorization_code", "scope": record.scope]), at: now, on: db)
-            return response
-        }
+            return .success(response)
+        }.get()
     }
 
     static func refresh(form: [String: String], client: OIDCClient, request: Request) async throws -> TokenResponse {
         guard let token = form["refresh_token"] else { throw OAuthError("invalid_request", "refresh_token is required") }
         let now = request.now
-        return try await request.db.transaction { db in
+        return try await request.db.transaction { db -> Result<TokenResponse, OAuthError> in
             guard let record = try await RefreshToken.query(on: db).filter(\.$tokenHash == digest(token)).first(), record.clientID == client.id else {
-                throw OAuthError("invalid_grant", "unknown refresh token")
+                return .failure(OAuthError("invalid_grant", "unknown refresh token"))
             }
-            guard record.revokedAt == nil else { throw OAuthError("invalid_grant", "refresh token revoked") }
+            guard record.revokedAt == nil else { return .failure(OAuthError("invalid_grant", "refresh token revoked")) }
             if record.rotatedAt != nil {
                 // Reuse of a rotated token means it leaked: end the whole family.
                 try await RefreshToken.query(on: db).filter(\.$familyID == record.familyID).filter(\.$revokedAt == nil).set(\.$revokedAt, to: now).update()
                 try await AuditLog.append(AuditEntry(actor: "client:\(client.id!)", action: "oidc.refresh.reuse", target: "account:\(record.$account.id.uuidString.lowercased())", sourceAddress: request.clientAddress), at: now, on: db)
-                throw OAuthError("invalid_grant", "refresh token already used; all tokens of this login are revoked")
+                return .failure(OAuthError("invalid_grant", "refresh token already used; all tokens of this login are revoked"))
             }
             guard record.expiresAt > now else { throw OAuthError("invalid_grant", "refresh token expired") }
             guard let account = try await Account.find(record.$account.id, on: db), !account.isDisabled else { throw OAuthError("invalid_grant", "account unavailable") }
@@ -285,8 +287,8 @@ public enum OIDCProvider {
             }
             record.rotatedAt = now
             try await record.save(on: db)
-            return try await issueTokens(account: account, client: client, scope: scope, acr: record.acr, authTime: record.authTime, nonce: nil, sessionID: nil, family: record.familyID, request: request, on: db)
-        }
+            return .success(try await issueTokens(account: account, client: client, scope: scope, acr: record.acr, authTime: record.authTime, nonce: nil, sessionID: nil, family: record.familyID, request: request, on: db))
+        }.get()
     }
 
     static func clientCredentials(form: [String: String], client: OIDCClient, request: Request) async throws -> TokenResponse {

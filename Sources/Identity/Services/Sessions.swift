@@ -81,9 +81,8 @@ struct AccessTokenClaims: JWTPayload {
     var scope: String
     var acr: String?
 
-    func verify(using algorithm: some JWTAlgorithm) async throws {
-        try exp.verifyNotExpired()
-    }
+    /// Expiry is checked against the platform clock by the resolver, not the system clock here.
+    func verify(using algorithm: some JWTAlgorithm) async throws {}
 }
 
 /// Finds the principal from a session cookie or a bearer access token.
