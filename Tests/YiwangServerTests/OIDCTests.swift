@@ -149,6 +149,18 @@ struct OIDCTests {
         }
     }
 
+    @Test func formEncodedSpacesInTheScopeAreSpaces() async throws {
+        try await withHarness { h in
+            let (rp, browser) = try await setUp(h)
+            // as client libraries send it: scope=openid+profile
+            let path = rp.authorizePath(scope: "openid profile", challenge: RelyingParty.pkce().challenge).replacingOccurrences(of: "openid%20profile", with: "openid+profile")
+            #expect(path.contains("openid+profile"))
+            let page = try await browser.get(path)
+            #expect(page.status == .ok)
+            #expect(page.text.contains("昵称与实名等级"))
+        }
+    }
+
     @Test func pkceMismatchReplayAndWrongRedirectAreRefused() async throws {
         try await withHarness { h in
             let (rp, browser) = try await setUp(h)

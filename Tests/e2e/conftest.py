@@ -15,7 +15,6 @@ import secrets
 import socket
 import sqlite3
 import subprocess
-import tempfile
 import time
 from collections import deque
 from dataclasses import dataclass

@@ -15,13 +15,19 @@ struct DepartmentsPage: Encodable, Sendable {
     var query: String
     var rows: [Row]
     var total: Int
+    var canCreate: Bool
+    var form: FormPage
 }
 
 struct AccountsPage: Encodable, Sendable {
     struct Row: Encodable, Sendable { var id: String; var displayName: String; var login: String; var roles: String; var level: String; var canRecordInPerson: Bool }
+    struct RoleOption: Encodable, Sendable { var value: String; var label: String }
     var query: String
     var rows: [Row]
     var notice: String?
+    var roleOptions: [RoleOption]
+    var form: FormPage
+    var createdTOTPSecret: String?
 }
 
 struct ClientsPage: Encodable, Sendable {
@@ -53,6 +59,8 @@ enum ConsolePages {
         routes.endpoint(.GET, IdentityPath.console.components, access: .roles(Role.staff), kind: .page, use: home)
         routes.endpoint(.GET, IdentityPath.consoleDepartments.components, access: .roles([.platformAdmin, .departmentAdmin, .auditor]), kind: .page, use: departments)
         routes.endpoint(.GET, IdentityPath.consoleAccounts.components, access: .roles([.platformAdmin, .departmentAdmin, .departmentStaff]), kind: .page, use: accounts)
+        routes.endpoint(.POST, IdentityPath.consoleDepartments.components, access: .roles([.platformAdmin]), kind: .page, use: createDepartment)
+        routes.endpoint(.POST, IdentityPath.consoleAccounts.components, access: .roles([.platformAdmin, .departmentAdmin]), kind: .page, use: createStaff)
         routes.endpoint(.POST, IdentityPath.consoleAccounts.components(appending: ":id", "in-person"), access: .roles([.platformAdmin, .departmentAdmin, .departmentStaff]), kind: .page, use: recordInPerson)
         routes.endpoint(.GET, IdentityPath.consoleClients.components, access: .roles([.platformAdmin]), kind: .page) { req in
             try await clients(req, form: FormPage(), created: nil)
@@ -93,6 +101,22 @@ enum ConsolePages {
     }
 
     @Sendable static func departments(_ req: Request) async throws -> Response {
+        try await departmentsPage(req, form: FormPage())
+    }
+
+    @Sendable static func createDepartment(_ req: Request) async throws -> Response {
+        let input = try req.content.decode(OrganisationService.NewDepartment.self)
+        do {
+            let department = try await req.organisations.createDepartment(input, actor: req.requirePrincipal())
+            return try await departmentsPage(req, form: FormPage(notice: req.localized("department_created") + department.name))
+        } catch let error as IdentityError {
+            let values = ["name": input.name ?? "", "shortName": input.shortName ?? "", "creditCode": input.creditCode ?? "", "division": input.division ?? "", "parentCreditCode": input.parentCreditCode ?? ""]
+            return try await departmentsPage(req, form: FormPage(values: values, errors: IdentityPages.messages(error)), status: .unprocessableEntity)
+        }
+    }
+
+    static func departmentsPage(_ req: Request, form: FormPage, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let principal = try await req.principal()
         let q = (req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces)
         var query = Department.query(on: req.db).with(\.$parent).sort(\.$level).sort(\.$name)
         if !q.isEmpty { query = query.filter(\.$name, .custom("LIKE"), "%\(q.replacingOccurrences(of: "%", with: ""))%") }
@@ -101,14 +125,27 @@ enum ConsolePages {
         let rows = departments.map { d in
             DepartmentsPage.Row(name: d.name, creditCode: d.creditCode, level: req.localized("dept_level_\(d.level)"), division: divisions[d.divisionCode] ?? d.divisionCode, parent: d.parent?.name ?? "")
         }
-        return try await render(req, "identity/console-departments", title: "departments_title", model: DepartmentsPage(query: q, rows: rows, total: rows.count))
+        let canCreate = principal?.roles.contains(.platformAdmin) ?? false
+        return try await render(req, "identity/console-departments", title: "departments_title", model: DepartmentsPage(query: q, rows: rows, total: rows.count, canCreate: canCreate, form: form), status: status)
     }
 
     @Sendable static func accounts(_ req: Request) async throws -> Response {
         try await accountsPage(req, notice: nil)
     }
 
-    static func accountsPage(_ req: Request, notice: String?) async throws -> Response {
+    @Sendable static func createStaff(_ req: Request) async throws -> Response {
+        let input = try req.content.decode(StaffRequest.self)
+        do {
+            let created = try await req.accounts.createStaff(input, by: req.requirePrincipal())
+            return try await accountsPage(req, notice: req.localized("staff_created") + created.account.displayName, createdTOTPSecret: created.totpSecret)
+        } catch let error as IdentityError {
+            let values = ["login": input.login ?? "", "displayName": input.displayName ?? "", "departmentCreditCode": input.departmentCreditCode ?? ""]
+            return try await accountsPage(req, notice: nil, form: FormPage(values: values, errors: IdentityPages.messages(error)), status: .unprocessableEntity)
+        }
+    }
+
+    static func accountsPage(_ req: Request, notice: String?, form: FormPage = FormPage(), createdTOTPSecret: String? = nil, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let principal = try await req.principal()
         let q = (req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces)
         var query = Account.query(on: req.db).sort(\.$createdAt, .descending).limit(100)
         if !q.isEmpty {
@@ -119,7 +156,10 @@ enum ConsolePages {
             // Staff see logins masked: a phone number is personal data they need not read here.
             AccountsPage.Row(id: a.id!.uuidString.lowercased(), displayName: a.displayName, login: (try? MobileNumber(a.login))?.masked ?? a.login, roles: a.roles.sorted().map { req.localized("role_\($0.rawValue)") }.joined(separator: "、"), level: a.level.label, canRecordInPerson: a.level == .identityVerified)
         }
-        return try await render(req, "identity/console-accounts", title: "accounts_title", model: AccountsPage(query: q, rows: rows, notice: notice))
+        let creatable: [Role] = principal?.roles.contains(.platformAdmin) == true ? [.departmentStaff, .departmentAdmin, .auditor]
+            : principal?.roles.contains(.departmentAdmin) == true ? [.departmentStaff] : []
+        let options = creatable.map { AccountsPage.RoleOption(value: $0.rawValue, label: req.localized("role_\($0.rawValue)")) }
+        return try await render(req, "identity/console-accounts", title: "accounts_title", model: AccountsPage(query: q, rows: rows, notice: notice, roleOptions: options, form: form, createdTOTPSecret: createdTOTPSecret), status: status)
     }
 
     @Sendable static func recordInPerson(_ req: Request) async throws -> Response {

@@ -60,6 +60,20 @@ struct DepartmentView: Content {
     }
 }
 
+struct EnterpriseView: Content {
+    var id: UUID
+    var name: String
+    var creditCode: String
+    var legalPersonName: String
+
+    init(_ enterprise: Enterprise) {
+        id = enterprise.id!
+        name = enterprise.name
+        creditCode = enterprise.creditCode
+        legalPersonName = Masking.name(enterprise.legalPersonName)
+    }
+}
+
 struct ClientRegistration: Content {
     var clientID: String
     var name: String
@@ -152,6 +166,30 @@ enum IdentityAPI {
             return try await created.encodeResponse(status: .created, for: req)
         }
 
+        routes.endpoint(.POST, IdentityPath.apiStaff.components, access: .roles([.platformAdmin, .departmentAdmin]), kind: .api(.init("新建工作人员账号（管理员需动态口令，密钥只返回一次）", tag: accounts, body: .json(schema: "Object"), success: (201, "application/json")))) { req async throws -> Response in
+            let body = try req.content.decode(StaffRequest.self)
+            let created = try await req.accounts.createStaff(body, by: req.requirePrincipal())
+            return try await created.encodeResponse(status: .created, for: req)
+        }
+        routes.endpoint(.POST, IdentityPath.apiEnterprises.components, access: .signedIn, kind: .api(.init("登记企业账号（由已实名的法定代表人或经办人办理）", tag: accounts, body: .json(schema: "Object"), success: (201, "application/json")))) { req async throws -> Response in
+            struct Body: Content { var name: String?; var creditCode: String?; var legalPersonName: String? }
+            let body = try req.content.decode(Body.self)
+            let principal = try await req.requirePrincipal()
+            guard let id = principal.accountID, let account = try await Account.find(id, on: req.db) else { throw AccessError.unauthenticated }
+            let enterprise = try await req.organisations.registerEnterprise(name: body.name, creditCode: body.creditCode, legalPersonName: body.legalPersonName, representative: account, sourceAddress: req.clientAddress)
+            return try await EnterpriseView(enterprise).encodeResponse(status: .created, for: req)
+        }
+        routes.endpoint(.GET, IdentityPath.apiEnterprises.components, access: .signedIn, kind: .api(.init("我代表的企业", tag: accounts))) { req async throws -> [EnterpriseView] in
+            let principal = try await req.requirePrincipal()
+            guard let id = principal.accountID else { throw AccessError.unauthenticated }
+            return try await Enterprise.query(on: req.db).filter(\.$representative.$id == id).all().map(EnterpriseView.init)
+        }
+        routes.endpoint(.POST, IdentityPath.apiDepartments.components, access: .roles([.platformAdmin]), kind: .api(.init("新增部门或单位", tag: organisations, body: .json(schema: "Object"), success: (201, "application/json")))) { req async throws -> Response in
+            let body = try req.content.decode(OrganisationService.NewDepartment.self)
+            let department = try await req.organisations.createDepartment(body, actor: req.requirePrincipal())
+            return try await DepartmentView(department).encodeResponse(status: .created, for: req)
+        }
+
         routes.endpoint(.GET, IdentityPath.apiDivisions.components, access: .anyone, kind: .api(.init("行政区划（可按上级筛选）", tag: organisations, query: ["parent", "include_retired"]))) { req async throws -> [DivisionView] in
             var query = Division.query(on: req.db).sort(\.$id)
             if let parent = req.query[String.self, at: "parent"] {
@@ -233,4 +271,5 @@ enum IdentityAPI {
 
 extension Request {
     var accounts: AccountService { AccountService(database: db, platform: platform, services: identity) }
+    var organisations: OrganisationService { OrganisationService(database: db, platform: platform) }
 }

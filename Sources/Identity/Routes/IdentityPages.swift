@@ -133,7 +133,38 @@ enum IdentityPages {
             }
             return try await req.renderPage("identity/verify", title: "verify_title", model: page, status: .unprocessableEntity)
         }
+        routes.endpoint(.GET, IdentityPath.enterprise.components, access: .signedIn, kind: .page) { req in
+            try await enterprisePage(req, form: FormPage())
+        }
+        routes.endpoint(.POST, IdentityPath.enterprise.components, access: .signedIn, kind: .page) { req async throws -> Response in
+            struct Form: Content { var name: String?; var credit_code: String?; var legal_person_name: String? }
+            let form = try req.content.decode(Form.self)
+            let principal = try await req.requirePrincipal()
+            guard let id = principal.accountID, let account = try await Account.find(id, on: req.db) else { throw AccessError.unauthenticated }
+            do {
+                let enterprise = try await req.organisations.registerEnterprise(name: form.name, creditCode: form.credit_code, legalPersonName: form.legal_person_name, representative: account, sourceAddress: req.clientAddress)
+                return try await enterprisePage(req, form: FormPage(notice: req.localized("enterprise_registered") + enterprise.name))
+            } catch let error as IdentityError {
+                let values = ["name": form.name ?? "", "credit_code": form.credit_code ?? "", "legal_person_name": form.legal_person_name ?? ""]
+                return try await enterprisePage(req, form: FormPage(values: values, errors: messages(error)), status: .unprocessableEntity)
+            }
+        }
         OIDCPages.register(on: routes)
+    }
+
+    struct EnterprisePage: Encodable, Sendable {
+        struct Row: Encodable, Sendable { var name: String; var creditCode: String }
+        var form: FormPage
+        var enterprises: [Row]
+        var canRegister: Bool
+    }
+
+    static func enterprisePage(_ req: Request, form: FormPage, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let principal = try await req.requirePrincipal()
+        let id = principal.accountID ?? UUID()
+        let rows = try await Enterprise.query(on: req.db).filter(\.$representative.$id == id).sort(\.$name).all().map { EnterprisePage.Row(name: $0.name, creditCode: $0.creditCode) }
+        let model = EnterprisePage(form: form, enterprises: rows, canRegister: principal.assuranceLevel >= AssuranceLevel.identityVerified.rawValue)
+        return try await req.renderPage("identity/enterprise", title: "enterprise_title", model: model, status: status)
     }
 
     static func messages(_ error: IdentityError) -> [String] {

@@ -14,9 +14,11 @@ enum OIDCPages {
         routes.endpoint(.GET, IdentityPath.endSession.components, access: .anyone, kind: .page, use: endSession)
     }
 
+    /// Parses a form-encoded query (RFC 6749 Appendix B): `+` is a space, as client libraries send it.
     static func parse(_ query: String) -> [String: String] {
         var result: [String: String] = [:]
-        for item in URLComponents(string: "?" + query)?.queryItems ?? [] where result[item.name] == nil {
+        let spaced = query.replacingOccurrences(of: "+", with: "%20")
+        for item in URLComponents(string: "?" + spaced)?.queryItems ?? [] where result[item.name] == nil {
             result[item.name] = item.value ?? ""
         }
         return result
