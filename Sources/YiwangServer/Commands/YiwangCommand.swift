@@ -84,7 +84,15 @@ struct Migrate: ParsableCommand, AsyncRunnable {
 }
 
 struct Demo: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "The demo city.", subcommands: [Load.self, Accounts.self])
+    static let configuration = CommandConfiguration(abstract: "The demo city.", subcommands: [Load.self, Accounts.self, TOTPCode.self])
+
+    struct TOTPCode: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "totp", abstract: "Print the current TOTP code of the demo administrators' secret.")
+
+        func run() throws {
+            print(DemoCity.currentDemoTOTP(at: Date()))
+        }
+    }
 
     struct Load: ParsableCommand, AsyncRunnable {
         static let configuration = CommandConfiguration(abstract: "Load the demo city (divisions, 139 departments, demo accounts).")

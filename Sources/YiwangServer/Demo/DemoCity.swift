@@ -142,6 +142,12 @@ public enum DemoCity {
         try await client.save(on: database)
     }
 
+    /// The current code for the demo administrators' documented secret.
+    public static func currentDemoTOTP(at date: Date) -> String {
+        let bytes = [UInt8](decodingBase32: demoTOTPSecret) ?? []
+        return TOTP(key: SymmetricKey(data: bytes), digest: .sha1, digits: .six, interval: 30).generate(time: date)
+    }
+
     public static var demoClientDescription: (id: String, secret: String, redirect: String) { demoClient }
 
     /// Government bodies register with the staffing authority (1): organs 1, public institutions 2, mass organisations 3.
