@@ -199,3 +199,56 @@ struct OrganisationTests {
         }
     }
 }
+
+@Suite("Preferences and account security")
+struct PreferenceTests {
+    @Test func elderModeEnlargesTextAndIsRemembered() async throws {
+        try await withHarness { h in
+            let browser = h.browser()
+            let plain = try await browser.get("/")
+            #expect(plain.text.contains("长辈模式"))
+            #expect(!plain.text.contains("class=\"citizen elder\""))
+            let elder = try await browser.get("/?elder=1")
+            #expect(elder.text.contains("class=\"citizen elder\""))
+            #expect(elder.text.contains("标准模式"))
+            let next = try await browser.get("/login")
+            #expect(next.text.contains("class=\"citizen elder\""))
+        }
+    }
+
+    @Test func staffTurnOnTheirSecondFactor() async throws {
+        try await withHarness { h in
+            try await h.createStaff(login: "window9", roles: [.departmentStaff])
+            let browser = h.browser()
+            try await browser.signIn("window9", "staff-pass-2026")
+            let page = try await browser.get("/account/security")
+            #expect(page.status == .ok)
+            let secret = try #require(page.inputValue("secret"))
+            #expect(page.text.contains("otpauth://totp/Yiwang:window9?secret=\(secret)"))
+            let wrong = try await browser.submit("/account/security", fields: ["secret": secret, "code": "000000"])
+            #expect(wrong.status == .unprocessableEntity)
+            let right = try await browser.submit("/account/security", fields: ["secret": secret, "code": h.currentTOTP(secret)])
+            #expect(right.status == .ok)
+            #expect(right.text.contains("动态口令已开启"))
+            // from now on signing in needs the code
+            let without = try await h.browser().signIn("window9", "staff-pass-2026")
+            #expect(without.status == .unauthorized)
+            let with = try await h.browser().signIn("window9", "staff-pass-2026", totp: h.currentTOTP(secret))
+            #expect(with.status == .seeOther)
+            #expect(try await AuditRecord.query(on: h.db).filter(\.$action == "account.totp.enrol").count() == 1)
+        }
+    }
+
+    @Test func staffLookingPeopleUpIsAudited() async throws {
+        try await withHarness { h in
+            try await h.registerCitizen(phone: "13912340001")
+            try await h.createStaff(login: "window1", roles: [.departmentStaff])
+            let staff = h.browser()
+            try await staff.signIn("window1", "staff-pass-2026")
+            _ = try await staff.get("/console/accounts?q=13912340001")
+            let record = try #require(try await AuditRecord.query(on: h.db).filter(\.$action == "person.search").first())
+            #expect(record.detail.contains("139****0001"))
+            #expect(!record.detail.contains("13912340001"))
+        }
+    }
+}

@@ -152,7 +152,14 @@ enum ConsolePages {
             let normalized = (try? MobileNumber(q))?.value ?? q.lowercased()
             query = query.group(.or) { $0.filter(\.$login == normalized).filter(\.$displayName, .custom("LIKE"), "%\(q.replacingOccurrences(of: "%", with: ""))%") }
         }
-        let rows = try await query.all().map { a in
+        let found = try await query.all()
+        if !q.isEmpty, let principal {
+            // Looking people up is a read of personal data, even when what is shown is masked.
+            try await AuditLog.append(
+                AuditEntry(actor: principal.auditActor, action: "person.search", target: "accounts", sourceAddress: req.clientAddress, detail: ["query": (try? MobileNumber(q))?.masked ?? q, "results": String(found.count)]),
+                at: req.now, on: req.db)
+        }
+        let rows = found.map { a in
             // Staff see logins masked: a phone number is personal data they need not read here.
             AccountsPage.Row(id: a.id!.uuidString.lowercased(), displayName: a.displayName, login: (try? MobileNumber(a.login))?.masked ?? a.login, roles: a.roles.sorted().map { req.localized("role_\($0.rawValue)") }.joined(separator: "、"), level: a.level.label, canRecordInPerson: a.level == .identityVerified)
         }

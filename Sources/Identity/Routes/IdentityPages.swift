@@ -149,6 +149,22 @@ enum IdentityPages {
                 return try await enterprisePage(req, form: FormPage(values: values, errors: messages(error)), status: .unprocessableEntity)
             }
         }
+        routes.endpoint(.GET, IdentityPath.security.components, access: .signedIn, kind: .page) { req in
+            try await securityPage(req, form: FormPage(), secret: TOTPCheck.makeSecret(using: req.platform.secrets))
+        }
+        routes.endpoint(.POST, IdentityPath.security.components, access: .signedIn, kind: .page) { req async throws -> Response in
+            struct Form: Content { var secret: String; var code: String }
+            let form = try req.content.decode(Form.self)
+            let principal = try await req.requirePrincipal()
+            guard let id = principal.accountID, let account = try await Account.find(id, on: req.db) else { throw AccessError.unauthenticated }
+            do {
+                try await req.accounts.enrolSecondFactor(for: account, secret: form.secret, code: form.code, session: Sessions.current(for: req), sourceAddress: req.clientAddress)
+                req.forgetPrincipal()
+                return try await securityPage(req, form: FormPage(notice: req.localized("totp_enrolled")), secret: nil)
+            } catch let error as IdentityError {
+                return try await securityPage(req, form: FormPage(errors: messages(error)), secret: form.secret, status: .unprocessableEntity)
+            }
+        }
         OIDCPages.register(on: routes)
     }
 
@@ -165,6 +181,30 @@ enum IdentityPages {
         let rows = try await Enterprise.query(on: req.db).filter(\.$representative.$id == id).sort(\.$name).all().map { EnterprisePage.Row(name: $0.name, creditCode: $0.creditCode) }
         let model = EnterprisePage(form: form, enterprises: rows, canRegister: principal.assuranceLevel >= AssuranceLevel.identityVerified.rawValue)
         return try await req.renderPage("identity/enterprise", title: "enterprise_title", model: model, status: status)
+    }
+
+    struct SecurityPage: Encodable, Sendable {
+        var form: FormPage
+        var hasSecondFactor: Bool
+        var secret: String?
+        var provisioningURI: String?
+    }
+
+    static func securityPage(_ req: Request, form: FormPage, secret: String?, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let principal = try await req.requirePrincipal()
+        guard let id = principal.accountID, let account = try await Account.find(id, on: req.db) else { throw AccessError.unauthenticated }
+        let enrolled = account.totpSecret != nil
+        var uri: String?
+        if !enrolled, let secret {
+            var components = URLComponents()
+            components.scheme = "otpauth"
+            components.host = "totp"
+            components.path = "/Yiwang:\(account.login)"
+            components.queryItems = [URLQueryItem(name: "secret", value: secret), URLQueryItem(name: "issuer", value: "Yiwang")]
+            uri = components.string
+        }
+        let model = SecurityPage(form: form, hasSecondFactor: enrolled, secret: enrolled ? nil : secret, provisioningURI: uri)
+        return try await req.renderPage("identity/security", title: "security_title", model: model, status: status)
     }
 
     static func messages(_ error: IdentityError) -> [String] {

@@ -12,6 +12,7 @@ public enum IdentityPath: String, CaseIterable, Sendable {
     case resetPassword = "/password/reset"
     case verify = "/account/verify"
     case enterprise = "/account/enterprise"
+    case security = "/account/security"
     case discovery = "/.well-known/openid-configuration"
     case jwks = "/oidc/jwks"
     case authorize = "/oidc/authorize"

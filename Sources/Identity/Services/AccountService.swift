@@ -257,6 +257,26 @@ public struct AccountService: Sendable {
         return account
     }
 
+    // MARK: Second factor
+
+    /// Turns on TOTP for an account once the person proves their authenticator shows the right code.
+    public func enrolSecondFactor(for account: Account, secret: String, code: String, session: WebSession?, sourceAddress: String) async throws {
+        guard account.totpSecret == nil else { throw IdentityError.duplicate("动态口令") }
+        guard secret.count == 32, TOTPCheck.accepts(code: code, secret: secret, at: now) else { throw IdentityError.secondFactorInvalid }
+        let now = self.now
+        try await database.transaction { db in
+            account.totpSecret = secret
+            try await account.save(on: db)
+            if let session {
+                session.hasSecondFactor = true
+                try await session.save(on: db)
+            }
+            try await AuditLog.append(
+                AuditEntry(actor: "account:\(account.id!.uuidString.lowercased())", action: "account.totp.enrol", target: "account:\(account.id!.uuidString.lowercased())", sourceAddress: sourceAddress),
+                at: now, on: db)
+        }
+    }
+
     // MARK: Staff
 
     /// Creates a staff account in a department; administrators get a TOTP secret, returned once.

@@ -80,6 +80,8 @@ public struct PageLayout: Encodable, Sendable {
     public var navigation: [NavigationLink]
     public var isConsole: Bool
     public var isElderMode: Bool
+    /// The link that switches large text on or off.
+    public var elderToggle: String
     public var otherLanguage: String
     public var otherLanguageLabel: String
     public var currentPath: String
@@ -120,6 +122,14 @@ extension Request {
         application.strings.string(key, in: language)
     }
 
+    /// This request's URL with one query parameter set, for switches such as language and large text.
+    func currentURL(setting name: String, to value: String) -> String {
+        var components = URLComponents(string: url.string)
+        let items = (components?.queryItems ?? []).filter { $0.name != name }
+        components?.queryItems = items + [URLQueryItem(name: name, value: value)]
+        return components?.string ?? "?\(name)=\(value)"
+    }
+
     /// Renders `template` with `model` inside the shared layout.
     public func renderPage<Model: Encodable & Sendable>(
         _ template: String, title titleKey: String, model: Model, console: Bool = false,
@@ -129,10 +139,10 @@ extension Request {
         let principal = try? await principal()
         let table = application.strings.table(for: language)
         let other: PageLanguage = language == .zh ? .en : .zh
-        var components = URLComponents(string: url.string)
-        var items = (components?.queryItems ?? []).filter { $0.name != "lang" }
-        items.append(URLQueryItem(name: "lang", value: other == .zh ? "zh" : "en"))
-        components?.queryItems = items
+        // 长辈模式: `?elder=1` / `?elder=0` switches large text and is remembered like the language.
+        let elderQuery = query[String.self, at: "elder"]
+        let elderMode = elderQuery.map { $0 == "1" } ?? (cookies["yiwang_elder"]?.string == "1")
+        let elderToggle = currentURL(setting: "elder", to: elderMode ? "0" : "1")
         let layout = PageLayout(
             lang: language.rawValue,
             s: table,
@@ -141,14 +151,18 @@ extension Request {
             signedInAs: principal.flatMap { $0.accountID == nil ? nil : $0.displayName },
             navigation: navigation,
             isConsole: console,
-            isElderMode: cookies["yiwang_elder"]?.string == "1",
-            otherLanguage: components?.string ?? "?lang=en",
+            isElderMode: elderMode,
+            elderToggle: elderToggle,
+            otherLanguage: currentURL(setting: "lang", to: other == .zh ? "zh" : "en"),
             otherLanguageLabel: other == .zh ? "中文" : "English",
             currentPath: url.path
         )
         let view = try await view.render(template, PageContext(layout: layout, page: model))
         let response = try await view.encodeResponse(status: status, for: self)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        if let elderQuery {
+            response.cookies["yiwang_elder"] = .init(string: elderQuery == "1" ? "1" : "0", path: "/", isHTTPOnly: true, sameSite: .lax)
+        }
         if let query = query[String.self, at: "lang"], let chosen = PageLanguage(code: query) {
             response.cookies[PageLanguage.cookieName] = .init(string: chosen.rawValue, path: "/", isHTTPOnly: true, sameSite: .lax)
         }
