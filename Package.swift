@@ -22,8 +22,10 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // Pure Swift: identifiers, masking, calendar, hash chain, problem details. No Vapor.
@@ -62,6 +64,28 @@ let package = Package(
             resources: [.copy("Resources")],
             swiftSettings: settings
         ),
+        // Reading the spreadsheets departments fill in: CSV (UTF-8 or GB18030) and .xlsx. No Vapor.
+        .target(
+            name: "Spreadsheet",
+            dependencies: [
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            swiftSettings: settings
+        ),
+        // 政务信息资源目录: information systems, catalog entries and their lifecycle, the three lists,
+        // mounts, search, CKAN and DCAT interfaces.
+        .target(
+            name: "Catalog",
+            dependencies: [
+                "YiwangKit",
+                "YiwangPlatform",
+                "Identity",
+                "Spreadsheet",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            resources: [.copy("Resources")],
+            swiftSettings: settings
+        ),
         // Composition: configuration, middleware order, migrations, route table, demo city, CLI commands.
         .target(
             name: "YiwangServer",
@@ -69,9 +93,11 @@ let package = Package(
                 "YiwangKit",
                 "YiwangPlatform",
                 "Identity",
+                "Catalog",
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             resources: [.copy("Resources")],
             swiftSettings: settings
@@ -87,10 +113,17 @@ let package = Package(
             swiftSettings: settings
         ),
         .testTarget(
+            name: "SpreadsheetTests",
+            dependencies: ["Spreadsheet"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: settings
+        ),
+        .testTarget(
             name: "YiwangServerTests",
             dependencies: [
                 "YiwangServer",
                 "Identity",
+                "Catalog",
                 "YiwangPlatform",
                 "YiwangKit",
                 .product(name: "VaporTesting", package: "vapor"),

@@ -62,6 +62,8 @@ public struct YiwangConfiguration: Sendable {
     public var publicURL: String
     /// Load the demo city into an empty database on start.
     public var loadsDemo: Bool
+    /// How many catalog entries the demo city has (the city reported 3,546); tests use fewer.
+    public var demoCatalogEntries: Int = 3546
     /// Web sessions end after this long without a request.
     public var sessionIdleTimeout: TimeInterval
     /// Web sessions end this long after sign-in, however active.

@@ -1,6 +1,8 @@
 import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
+import AsyncHTTPClient
+import Catalog
 import Foundation
 import Identity
 import Leaf
@@ -13,11 +15,16 @@ public struct Dependencies: Sendable {
     public var clock: any PlatformClock
     public var secrets: any SecretGenerator
     public var identity: IdentityServices
+    public var catalog: CatalogServices
 
-    public init(clock: any PlatformClock = SystemClock(), secrets: any SecretGenerator = SystemSecretGenerator(), identity: IdentityServices = IdentityServices()) {
+    public init(
+        clock: any PlatformClock = SystemClock(), secrets: any SecretGenerator = SystemSecretGenerator(),
+        identity: IdentityServices = IdentityServices(), catalog: CatalogServices = CatalogServices(prober: LiveMountProber(client: .shared))
+    ) {
         self.clock = clock
         self.secrets = secrets
         self.identity = identity
+        self.catalog = catalog
     }
 }
 
@@ -25,12 +32,14 @@ public struct Dependencies: Sendable {
 public let allMigrations: [any Migration] = [
     CreateAuditRecords(),
     CreateIdentitySchema(),
+    CreateCatalogSchema(),
 ]
 
 /// Sets up one node: database, middleware, pages, routes.
 public func configure(_ app: Application, configuration: YiwangConfiguration, dependencies: Dependencies = Dependencies()) throws {
     app.platform = Platform(configuration: configuration, clock: dependencies.clock, secrets: dependencies.secrets)
     app.identity = dependencies.identity
+    app.catalog = dependencies.catalog
     app.principalResolver = IdentityPrincipalResolver()
 
     try useDatabase(configuration.database, on: app)
@@ -40,6 +49,7 @@ public func configure(_ app: Application, configuration: YiwangConfiguration, de
     app.leaf.sources = .init()
     try app.registerPageResources(named: "platform", at: PlatformResources.directory)
     try app.registerPageResources(named: "identity", at: IdentityRoutes.resourceDirectory)
+    try app.registerPageResources(named: "catalog", at: CatalogRoutes.resourceDirectory)
 
     app.routes.defaultMaxBodySize = ByteCount(value: configuration.maxBodySize)
     app.middleware = Middlewares()
@@ -51,14 +61,17 @@ public func configure(_ app: Application, configuration: YiwangConfiguration, de
     let registry = PlatformMetrics.bootstrap()
     OperationsRoutes.register(on: app.routes, registry: registry)
     IdentityRoutes.register(on: app.routes)
+    CatalogRoutes.register(on: app.routes)
 }
 
 /// Migrates, makes sure a signing key exists and, when asked, loads the demo city.
 public func prepare(_ app: Application) async throws {
     try await app.autoMigrate()
     try await app.identity.keys.ensureActiveKey(on: app.db, now: app.platform.clock.now())
+    try await CatalogClassTree.ensure(on: app.db)
     if app.platform.configuration.loadsDemo {
         try await DemoCity.load(on: app.db, platform: app.platform, identity: app.identity, logger: app.logger)
+        try await CatalogDemo.load(on: app.db, platform: app.platform, logger: app.logger, entries: app.platform.configuration.demoCatalogEntries)
     }
 }
 

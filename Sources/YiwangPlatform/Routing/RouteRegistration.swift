@@ -49,13 +49,14 @@ extension RoutesBuilder {
         _ path: [PathComponent],
         access: AccessRule,
         kind: RouteKind,
+        body: HTTPBodyStreamStrategy = .collect,
         use handler: @escaping @Sendable (Request) async throws -> Response
     ) -> Route {
         var middleware: [any Middleware] = [AccessMiddleware(rule: access, kind: kind)]
         if case .page = kind, method != .GET, method != .HEAD {
             middleware.insert(CSRFMiddleware(), at: 0)
         }
-        let route = grouped(middleware).on(method, path, use: handler)
+        let route = grouped(middleware).on(method, path, body: body, use: handler)
         route.userInfo[RouteInfoKey.access] = access
         route.userInfo[RouteInfoKey.kind] = kind
         return route

@@ -22,9 +22,11 @@ public struct ServerEnvironment: Sendable {
         ("YIWANG_MAX_FAILED_SIGNINS", "failed sign-ins before a 15-minute lock", "5"),
         ("YIWANG_MAX_BODY_BYTES", "largest request body", "1048576"),
         ("YIWANG_BCRYPT_COST", "bcrypt cost for passwords", "12"),
+        ("YIWANG_MOUNT_ALLOW_LOOPBACK", "let catalog mounts point at this machine (development only)", "false"),
     ]
 
     public var logLevel: Logger.Level { values["YIWANG_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info }
+    public var allowsLoopbackMounts: Bool { values["YIWANG_MOUNT_ALLOW_LOOPBACK"] == "true" }
     public var bcryptCost: Int { values["YIWANG_BCRYPT_COST"].flatMap(Int.init).map { min(max($0, 4), 31) } ?? 12 }
 
     /// Builds the configuration from flags (when given) and variables.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Fluent
 import Foundation
+import Catalog
 import Identity
 import Logging
 import Vapor
@@ -39,7 +40,8 @@ func withApplication<T: Sendable>(
     let app = try await Application.make(Environment(name: "production", arguments: ["yiwang"]))
     app.logger.logLevel = environment.logLevel
     do {
-        try configure(app, configuration: configuration, dependencies: Dependencies(identity: IdentityServices(passwordCost: environment.bcryptCost)))
+        let catalog = CatalogServices(prober: LiveMountProber(client: .shared), allowsLoopbackMounts: environment.allowsLoopbackMounts)
+        try configure(app, configuration: configuration, dependencies: Dependencies(identity: IdentityServices(passwordCost: environment.bcryptCost), catalog: catalog))
         let result = try await body(app)
         try await app.asyncShutdown()
         return result
@@ -62,6 +64,7 @@ struct Serve: ParsableCommand, AsyncRunnable {
     func execute() async throws {
         _ = try await withApplication(database: options.database, host: host, port: port, publicURL: publicURL, demo: demo) { app in
             try await prepare(app)
+            app.lifecycle.use(MountProbeLifecycle())
             let configuration = app.platform.configuration
             app.logger.notice("serving", metadata: ["url": .string(configuration.publicURL), "database": .string(configuration.database.description)])
             app.environment.arguments = ["yiwang", "serve", "--hostname", configuration.host, "--port", String(configuration.port)]

@@ -2,6 +2,7 @@ import Fluent
 import FluentPostgresDriver
 import Foundation
 @testable import Identity
+import Catalog
 import NIOConcurrencyHelpers
 import SQLKit
 import Testing
@@ -50,7 +51,7 @@ final class TestHarness: @unchecked Sendable {
         self.schema = schema
     }
 
-    static func make(demo: Bool = false, configure adjust: (inout YiwangConfiguration) -> Void = { _ in }) async throws -> TestHarness {
+    static func make(demo: Bool = false, prober: any MountProber = RecordingProber(), configure adjust: (inout YiwangConfiguration) -> Void = { _ in }) async throws -> TestHarness {
         TestDatabase.announce()
         let app = try await Application.make(.testing)
         let clock = ManualClock(start)
@@ -65,9 +66,11 @@ final class TestHarness: @unchecked Sendable {
             location = .sqlite(path: NSTemporaryDirectory() + "yiwang-test-\(UUID().uuidString).sqlite")
         }
         var configuration = YiwangConfiguration(database: location, port: 8080, publicURL: "http://yiwang.test", loadsDemo: demo)
+        configuration.demoCatalogEntries = 300
         adjust(&configuration)
         do {
-            try configure(app, configuration: configuration, dependencies: Dependencies(clock: clock, secrets: TestSecrets(), identity: IdentityServices(passwordCost: 4)))
+            let catalog = CatalogServices(prober: prober)
+            try configure(app, configuration: configuration, dependencies: Dependencies(clock: clock, secrets: TestSecrets(), identity: IdentityServices(passwordCost: 4), catalog: catalog))
             if let url = TestDatabase.postgresURL, let schema {
                 app.databases.use(.postgres(configuration: try SQLPostgresConfiguration(url: url)), as: .admin, isDefault: false)
                 try await (app.db(.admin) as! any SQLDatabase).raw("CREATE SCHEMA \(unsafeRaw: schema)").run()
@@ -148,12 +151,35 @@ actor HarnessGate {
     }
 }
 
+/// A prober that answers from a table of URLs and records what it was asked, so tests see exactly
+/// which addresses the catalog tried to reach. Unknown URLs are down.
+final class RecordingProber: MountProber, @unchecked Sendable {
+    private let state = NIOLockedValueBox<(live: Set<String>, asked: [String])>((live: [], asked: []))
+
+    init(live: Set<String> = []) { state.withLockedValue { $0.live = live } }
+
+    func setLive(_ url: String, _ isLive: Bool) {
+        state.withLockedValue { if isLive { $0.live.insert(url) } else { $0.live.remove(url) } }
+    }
+
+    var asked: [String] { state.withLockedValue { $0.asked } }
+
+    func probe(_ url: String, policy: MountURLPolicy) async -> ProbeResult {
+        if let refusal = policy.refusal(for: url) { return ProbeResult(isLive: false, detail: refusal) }
+        let live = state.withLockedValue { value in
+            value.asked.append(url)
+            return value.live.contains(url)
+        }
+        return ProbeResult(isLive: live, detail: live ? "HTTP 200" : "HTTP 503")
+    }
+}
+
 /// Runs `body` with a fresh harness and always shuts it down.
-func withHarness(demo: Bool = false, configure adjust: (inout YiwangConfiguration) -> Void = { _ in }, _ body: (TestHarness) async throws -> Void) async throws {
+func withHarness(demo: Bool = false, prober: any MountProber = RecordingProber(), configure adjust: (inout YiwangConfiguration) -> Void = { _ in }, _ body: (TestHarness) async throws -> Void) async throws {
     await HarnessGate.shared.acquire()
     let harness: TestHarness
     do {
-        harness = try await TestHarness.make(demo: demo, configure: adjust)
+        harness = try await TestHarness.make(demo: demo, prober: prober, configure: adjust)
     } catch {
         await HarnessGate.shared.release()
         throw error

@@ -1,0 +1,185 @@
+import Fluent
+import Foundation
+import Identity
+import SQLKit
+import YiwangKit
+import YiwangPlatform
+
+/// Who is looking, which decides what the catalog shows.
+public enum CatalogViewer: Sendable, Equatable {
+    /// The public: entries open to society only.
+    case publicViewer
+    /// Staff and department systems: every published entry, conditional and not-shared ones included.
+    case government
+
+    public init(_ principal: Principal?) {
+        guard let principal else { self = .publicViewer; return }
+        if principal.isStaff || principal.scopes.contains("catalog.read") { self = .government } else { self = .publicViewer }
+    }
+}
+
+/// A search over the published catalog.
+public struct CatalogQuery: Sendable {
+    public var text: String
+    public var classCode: String?
+    public var providerID: UUID?
+    public var shareType: Int?
+    public var formatClass: Int?
+    public var updateCycle: String?
+    public var division: String?
+    public var modifiedSince: Date?
+    public var offset: Int
+    public var limit: Int
+    public var sort: Sort
+    public var facets: [Facet]
+
+    public enum Sort: String, Sendable { case relevance, modified, name }
+
+    public enum Facet: String, Sendable, CaseIterable {
+        case classCode = "class_code", provider = "provider_id", shareType = "share_type", formatClass = "format_class"
+        case updateCycle = "update_cycle", division = "division_code"
+    }
+
+    public init(text: String = "", classCode: String? = nil, providerID: UUID? = nil, shareType: Int? = nil, formatClass: Int? = nil, updateCycle: String? = nil, division: String? = nil, modifiedSince: Date? = nil, offset: Int = 0, limit: Int = 20, sort: Sort = .relevance, facets: [Facet] = Facet.allCases) {
+        self.text = text
+        self.classCode = classCode
+        self.providerID = providerID
+        self.shareType = shareType
+        self.formatClass = formatClass
+        self.updateCycle = updateCycle
+        self.division = division
+        self.modifiedSince = modifiedSince
+        self.offset = max(0, offset)
+        self.limit = min(max(0, limit), 1000)
+        self.sort = sort
+        self.facets = facets
+    }
+
+    /// Search terms: whitespace-separated, at most eight, each at most 50 characters.
+    var terms: [String] {
+        Array(text.split(whereSeparator: { $0.isWhitespace }).map { String($0.prefix(50)) }.prefix(8))
+    }
+}
+
+public struct FacetCount: Sendable, Codable, Equatable {
+    public var value: String
+    public var count: Int
+}
+
+public struct CatalogSearchResult: Sendable {
+    public var total: Int
+    public var entries: [PublishedEntry]
+    public var facets: [CatalogQuery.Facet: [FacetCount]]
+}
+
+/// The published catalog's search: substring matching that works for Chinese on both databases.
+public enum SearchIndex {
+    /// Writes (or rewrites) an entry's published row and its full-text row.
+    static func upsert(entry: CatalogEntry, metadata: EntryMetadata, provider: DepartmentSummary, version: Int, publishedAt: Date, on db: any Database) async throws {
+        let id = try entry.requireID()
+        let row = try await PublishedEntry.find(id, on: db) ?? PublishedEntry()
+        let isNew = row.id == nil
+        row.id = id
+        row.code = entry.code
+        row.name = metadata.name
+        row.classCode = entry.classCode
+        row.topClass = String(entry.classCode.prefix(1))
+        row.providerID = provider.id
+        row.providerName = provider.name
+        row.divisionCode = provider.divisionCode
+        row.shareType = metadata.shareType
+        row.formatClass = metadata.formatClass
+        row.updateCycle = metadata.updateCycle
+        row.isOpen = metadata.isOpen
+        if isNew { row.hasLiveMount = false; row.publishedAt = publishedAt }
+        row.version = version
+        row.modifiedAt = publishedAt
+        row.searchText = metadata.searchText
+        row.document = CatalogService.encode(metadata)
+        try await row.save(on: db)
+        if !db.isPostgres, let sql = db as? any SQLDatabase {
+            try await sql.raw("DELETE FROM catalog_fts WHERE entry_id = \(bind: id.uuidString)").run()
+            try await sql.raw("INSERT INTO catalog_fts (entry_id, body) VALUES (\(bind: id.uuidString), \(bind: row.searchText))").run()
+        }
+    }
+
+    static func remove(_ id: UUID, on db: any Database) async throws {
+        try await PublishedEntry.find(id, on: db)?.delete(on: db)
+        if !db.isPostgres, let sql = db as? any SQLDatabase {
+            try await sql.raw("DELETE FROM catalog_fts WHERE entry_id = \(bind: id.uuidString)").run()
+        }
+    }
+
+    /// The `WHERE` conditions for a query and viewer, shared by the count, the page and the facets.
+    static func conditions(_ query: CatalogQuery, viewer: CatalogViewer, isPostgres: Bool) -> SQLQueryString {
+        var clause: SQLQueryString = "1 = 1"
+        if viewer == .publicViewer { clause = clause + " AND p.is_open = \(bind: true)" }
+        let terms = query.terms
+        if !terms.isEmpty {
+            if isPostgres {
+                // pg_trgm serves ILIKE from its GIN index for terms of three or more characters.
+                for term in terms { clause = clause + " AND p.search_text ILIKE \(bind: "%" + escapeLike(term) + "%") ESCAPE '\\'" }
+            } else {
+                let long = terms.filter { $0.count >= 3 }, short = terms.filter { $0.count < 3 }
+                if !long.isEmpty {
+                    // FTS5's trigram tokenizer matches any substring of three or more characters.
+                    let match = long.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " AND ")
+                    clause = clause + " AND p.entry_id IN (SELECT entry_id FROM catalog_fts WHERE catalog_fts MATCH \(bind: match))"
+                }
+                for term in short { clause = clause + " AND p.search_text LIKE \(bind: "%" + escapeLike(term) + "%") ESCAPE '\\'" }
+            }
+        }
+        if let value = query.classCode {
+            clause = clause + " AND (p.class_code = \(bind: value) OR p.class_code LIKE \(bind: escapeLike(value) + "%") ESCAPE '\\')"
+        }
+        if let value = query.providerID { clause = clause + " AND p.provider_id = \(bind: value)" }
+        if let value = query.shareType { clause = clause + " AND p.share_type = \(bind: value)" }
+        if let value = query.formatClass { clause = clause + " AND p.format_class = \(bind: value)" }
+        if let value = query.updateCycle { clause = clause + " AND p.update_cycle = \(bind: value)" }
+        if let value = query.division { clause = clause + " AND p.division_code = \(bind: value)" }
+        if let value = query.modifiedSince { clause = clause + " AND p.modified_at >= \(bind: value)" }
+        return clause
+    }
+
+    static func escapeLike(_ s: String) -> String {
+        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+    }
+
+    /// Runs a search: the page of entries, the total, and the facet counts within the result.
+    public static func search(_ query: CatalogQuery, viewer: CatalogViewer, on db: any Database) async throws -> CatalogSearchResult {
+        guard let sql = db as? any SQLDatabase else { throw CatalogError.notFound("数据库") }
+        let isPostgres = db.isPostgres
+        let filter = conditions(query, viewer: viewer, isPostgres: isPostgres)
+        struct Count: Decodable { var n: Int }
+        let total = try await sql.raw("SELECT COUNT(*) AS n FROM catalog_published p WHERE " + filter).first(decoding: Count.self)?.n ?? 0
+
+        var order: SQLQueryString
+        switch query.sort {
+        case .modified: order = "p.modified_at DESC, p.code"
+        case .name: order = "p.name, p.code"
+        case .relevance:
+            if let first = query.terms.first {
+                // Entries whose name holds the term come before those that only mention it.
+                order = "CASE WHEN p.name LIKE \(bind: "%" + escapeLike(first) + "%") ESCAPE '\\' THEN 0 ELSE 1 END, p.modified_at DESC, p.code"
+            } else {
+                order = "p.modified_at DESC, p.code"
+            }
+        }
+        var entries: [PublishedEntry] = []
+        if query.limit > 0, total > 0 {
+            let rows = try await sql.raw("SELECT p.entry_id FROM catalog_published p WHERE " + filter + " ORDER BY " + order + " LIMIT \(unsafeRaw: String(query.limit)) OFFSET \(unsafeRaw: String(query.offset))").all()
+            let ids = try rows.map { try $0.decode(column: "entry_id", as: UUID.self) }
+            let found = try await PublishedEntry.query(on: db).filter(\.$id ~~ ids).all()
+            let byID = Dictionary(uniqueKeysWithValues: found.map { ($0.id!, $0) })
+            entries = ids.compactMap { byID[$0] }
+        }
+        var facets: [CatalogQuery.Facet: [FacetCount]] = [:]
+        if total > 0 {
+            for facet in query.facets {
+                let rows = try await sql.raw("SELECT CAST(p.\(unsafeRaw: facet.rawValue) AS TEXT) AS value, COUNT(*) AS n FROM catalog_published p WHERE " + filter + " GROUP BY p.\(unsafeRaw: facet.rawValue) ORDER BY n DESC").all()
+                facets[facet] = try rows.map { FacetCount(value: try $0.decode(column: "value", as: String.self), count: try $0.decode(column: "n", as: Int.self)) }
+            }
+        }
+        return CatalogSearchResult(total: total, entries: entries, facets: facets)
+    }
+}
