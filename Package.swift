@@ -10,6 +10,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "yiwang", targets: ["yiwang"]),
+        // For the benchmarks package, which builds against the server in release mode.
+        .library(name: "YiwangServer", targets: ["YiwangServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),

@@ -17,9 +17,12 @@ enum CKANAPI {
     }
 
     static func register(on routes: any RoutesBuilder) {
+        // CKAN answers on /api/action and /api/3/action; clients use either.
+        let prefixes: [[PathComponent]] = [CatalogPath.ckan.components, ["api", "action"]]
+        for prefix in prefixes {
         for action in actions {
             for method in [HTTPMethod.GET, .POST] {
-                routes.endpoint(method, CatalogPath.ckan.components + [.constant(action)], access: .anyone, kind: .api(.init("CKAN 兼容接口：\(action)", tag: "ckan", query: parameters(for: action)))) { req async throws -> Response in
+                routes.endpoint(method, prefix + [.constant(action)], access: .anyone, kind: .api(.init("CKAN 兼容接口：\(action)", tag: "ckan", query: parameters(for: action)))) { req async throws -> Response in
                     do {
                         let arguments = try arguments(of: req)
                         let viewer = await viewer(of: req)
@@ -30,6 +33,7 @@ enum CKANAPI {
                     }
                 }
             }
+        }
         }
     }
 

@@ -101,7 +101,7 @@ enum CatalogPages {
             previous: page > 1 ? link("page", String(page - 1)) : nil,
             next: query.offset + result.entries.count < result.total ? link("page", String(page + 1)) : nil,
             isPublicView: viewer == .publicViewer)
-        return try await req.renderPage("catalog/browse", title: "catalog_title", model: model)
+        return try await req.renderPage("catalog/browse", title: "catalog_title", model: model, wide: true)
     }
 
     static func entry(_ req: Request, message: String?, errors: [String], status: HTTPResponseStatus = .ok) async throws -> Response {
@@ -144,7 +144,7 @@ enum CatalogPages {
             canReviewOnPlatform: entryStatus == .platformReview && roles.contains(.platformAdmin),
             canWithdraw: insider && view.publishedVersion != nil && entryStatus != .withdrawn && (roles.contains(.departmentAdmin) || roles.contains(.platformAdmin)),
             canMount: insider, message: message, errors: errors)
-        return try await req.renderPage("catalog/entry", title: "entry_title", model: model, status: status)
+        return try await req.renderPage("catalog/entry", title: "entry_title", model: model, wide: true, status: status)
     }
 
     /// One form for every lifecycle button on the entry page.

@@ -98,6 +98,8 @@ public enum CatalogDemo {
             var round = 0
             while planned.count < target, round < variants.count {
                 for (unitIndex, (department, unit, systems)) in units.enumerated() {
+                    // County variants are a city department's data for each county; county units hold their own only.
+                    if round > 0, department.level != "city" { continue }
                     for resource in unit.resources where planned.count < target {
                         let name = variants[round].isEmpty ? resource.name : "\(variants[round])\(resource.name)"
                         planned.append((department, resource, name, resource.system.flatMap { systems[$0] }, unitIndex))

@@ -79,6 +79,8 @@ public struct PageLayout: Encodable, Sendable {
     public var signedInAs: String?
     public var navigation: [NavigationLink]
     public var isConsole: Bool
+    /// Desktop-width pages (the console, the catalog browser).
+    public var isWide: Bool
     public var isElderMode: Bool
     /// The link that switches large text on or off.
     public var elderToggle: String
@@ -132,7 +134,7 @@ extension Request {
 
     /// Renders `template` with `model` inside the shared layout.
     public func renderPage<Model: Encodable & Sendable>(
-        _ template: String, title titleKey: String, model: Model, console: Bool = false,
+        _ template: String, title titleKey: String, model: Model, console: Bool = false, wide: Bool = false,
         navigation: [NavigationLink] = [], status: HTTPResponseStatus = .ok
     ) async throws -> Response {
         let language = self.language
@@ -151,6 +153,7 @@ extension Request {
             signedInAs: principal.flatMap { $0.accountID == nil ? nil : $0.displayName },
             navigation: navigation,
             isConsole: console,
+            isWide: wide || console,
             isElderMode: elderMode,
             elderToggle: elderToggle,
             otherLanguage: currentURL(setting: "lang", to: other == .zh ? "zh" : "en"),
