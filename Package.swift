@@ -133,6 +133,7 @@ let package = Package(
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
             ],
+            resources: [.copy("Fixtures")],
             swiftSettings: settings
         ),
     ]

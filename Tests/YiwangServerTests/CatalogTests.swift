@@ -1,4 +1,4 @@
-import Catalog
+@testable import Catalog
 import Fluent
 import Foundation
 import Spreadsheet
@@ -324,6 +324,59 @@ struct CatalogTests {
             #expect(junk.status == .unprocessableEntity)
             let wrongColumns = try await upload(CSVWriter.write([["a", "b"], ["1", "2"]]), mode: "keep_valid")
             #expect(wrongColumns.text.contains("缺少列"))
+        }
+    }
+
+    @Test func excelTemplatesImportToo() async throws {
+        try await withHarness(demo: true) { h in
+            let world = try await CatalogWorld.make(h)
+            let url = try #require(Bundle.module.url(forResource: "catalog-import", withExtension: "xlsx", subdirectory: "Fixtures"))
+            let data = try Data(contentsOf: url)
+            let response = try await world.staff.request(.POST, "/api/catalog/imports?mode=keep_valid", headers: ["Accept": "application/json"], body: ByteBuffer(data: data), contentType: HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+            #expect((response.jsonObject["created"] as? [String])?.count == 1)
+            let rejected = try #require((response.jsonObject["rejected"] as? [[String: Any]])?.first)
+            #expect(rejected["row"] as? Int == 3)
+            #expect((rejected["errors"] as? [String])?.contains { $0.contains("依据") } == true)
+            let imported = try await CatalogEntry.query(on: h.db).filter(\.$createdBy == "account:" + (try #require(try await Account.query(on: h.db).filter(\.$login == "xzsp.staff").first()?.id)).uuidString.lowercased()).all()
+            let metadata = try imported.map { try CatalogService.decodeMetadata($0) }
+            #expect(metadata.contains { $0.name == "表格导入的不动产资源" && $0.shareCondition == "仅限不动产登记业务" && $0.items.count == 3 })
+        }
+    }
+
+    @Test func namesThatHoldTheWordRankFirst() async throws {
+        try await withHarness(demo: true) { h in
+            let world = try await CatalogWorld.make(h)
+            var mentionOnly = CatalogWorld.metadata(name: "窗口排队叫号记录", keywords: ["排队"])
+            mentionOnly["abstract"] = "窗口叫号数据，偶尔涉及社会保障卡办理。"
+            let mention = try await world.draft(mentionOnly)
+            let named = try await world.draft(CatalogWorld.metadata(name: "社会保障卡申领记录", keywords: ["社保卡"]))
+            try await world.publish(mention)
+            try await world.publish(named)
+            let result = try await world.staff.api("/api/catalog/entries?q=%E7%A4%BE%E4%BC%9A%E4%BF%9D%E9%9A%9C%E5%8D%A1&per_page=100")
+            let ids = (result.jsonObject["items"] as? [[String: Any]] ?? []).compactMap { ($0["id"] as? String)?.lowercased() }
+            let namedIndex = try #require(ids.firstIndex(of: named.lowercased()))
+            let mentionIndex = try #require(ids.firstIndex(of: mention.lowercased()))
+            #expect(namedIndex < mentionIndex)
+        }
+    }
+
+    @Test func theNegativeListIsReviewedPeriodically() async throws {
+        try await withHarness(demo: true) { h in
+            let world = try await CatalogWorld.make(h)
+            let id = try await world.draft(CatalogWorld.metadata(name: "涉密人员名册", shareType: 3, basis: "《中华人民共和国保守国家秘密法》"))
+            try await world.publish(id)
+            let list = try await world.platformAdmin.api("/api/catalog/lists/negative")
+            #expect(list.text.contains("涉密人员名册") && list.text.contains("保守国家秘密法"))
+            h.clock.advance(by: 366 * 86_400)
+            let authority = h.browser()
+            try await authority.signIn("admin", "yiwang-admin-2026", totp: h.currentTOTP(DemoCity.demoTOTPSecret))
+            let due = try await authority.api("/api/catalog/lists/negative?due=true")
+            #expect(due.text.contains("涉密人员名册"))
+            #expect(try await world.post(authority, "/api/catalog/lists/negative/\(id)/review", ["confirm": true]).status == .ok)
+            let after = try await authority.api("/api/catalog/lists/negative?due=true")
+            #expect(!after.text.contains("涉密人员名册"))
+            let returned = try await world.post(authority, "/api/catalog/lists/negative/\(id)/review", ["confirm": false, "reason": "依据已废止，应改为有条件共享"])
+            #expect(returned.jsonObject["status"] as? String == "returned")
         }
     }
 

@@ -259,8 +259,23 @@ enum CatalogAPI {
         routes.endpoint(.GET, CatalogPath.supplyList.components, access: .roles(staffRoles), kind: .api(.init("供给清单：已发布可共享的条目及挂接情况", tag: tag, query: ["page"]))) { req async throws -> SearchPage in
             try await list(req, shareTypes: [1, 2])
         }
-        routes.endpoint(.GET, CatalogPath.negativeList.components, access: .roles(staffRoles), kind: .api(.init("负面清单：不予共享的条目及依据", tag: tag, query: ["page"]))) { req async throws -> SearchPage in
-            try await list(req, shareTypes: [3])
+        routes.endpoint(.GET, CatalogPath.negativeList.components, access: .roles(staffRoles), kind: .api(.init("负面清单：不予共享的条目、依据和复核情况", tag: tag, query: ["page", "due"]))) { req async throws -> [NegativeItem] in
+            let page = try await list(req, shareTypes: [3])
+            let reviews = try await req.catalogService.negativeReviews()
+            let documents = try await PublishedEntry.query(on: req.db).filter(\.$id ~~ page.items.map(\.id)).all()
+            let bases = Dictionary(uniqueKeysWithValues: documents.map { ($0.id!, (try? JSONDecoder().decode(EntryMetadata.self, from: Data($0.document.utf8)))?.shareBasis ?? "") })
+            let items = page.items.map { item in
+                let reviewed = reviews[item.id] ?? item.modifiedAt
+                return NegativeItem(id: item.id, code: item.code, name: item.name, provider: item.provider, basis: bases[item.id] ?? "", lastReviewedAt: reviewed, isReviewDue: req.now.timeIntervalSince(reviewed) > CatalogService.negativeReviewInterval)
+            }
+            return req.query[String.self, at: "due"] == "true" ? items.filter(\.isReviewDue) : items
+        }
+        routes.endpoint(.POST, CatalogPath.negativeList.components(appending: ":id", "review"), access: .roles([.platformAdmin]), kind: .api(.init("复核负面清单条目（确认不予共享依据仍然成立，或退回部门重新编目）", tag: tag, body: .json(schema: "Object")))) { req async throws -> EntryView in
+            struct Body: Content { var confirm: Bool; var reason: String? }
+            let body = try req.content.decode(Body.self)
+            let principal = try await req.requirePrincipal()
+            let entry = try await req.catalogService.reviewNegative(entryID(req), confirm: body.confirm, reason: body.reason, by: principal)
+            return try await CatalogAccess.view(entry.requireID(), for: principal, on: req.db)
         }
         routes.endpoint(.GET, CatalogPath.statistics.components, access: .roles(staffRoles), kind: .api(.init("挂接率与更新及时率（按部门、区县和全市）", tag: tag))) { req async throws -> CatalogStatistics.Report in
             try await CatalogStatistics(database: req.db, now: req.now).report()
@@ -315,6 +330,16 @@ enum CatalogAPI {
         if !errors.isEmpty { throw CatalogError.invalid(errors) }
         return query
     }
+}
+
+struct NegativeItem: Content {
+    var id: UUID
+    var code: String
+    var name: String
+    var provider: String
+    var basis: String
+    var lastReviewedAt: Date
+    var isReviewDue: Bool
 }
 
 struct ClassView: Content {

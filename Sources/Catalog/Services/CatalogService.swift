@@ -210,6 +210,39 @@ public struct CatalogService: Sendable {
         return entry
     }
 
+    /// How often the negative list is reviewed: a not-shared entry is due once a year.
+    public static let negativeReviewInterval: TimeInterval = 365 * 86_400
+
+    /// The city authority reviews a not-shared entry: confirms its basis still holds, or returns it
+    /// to the department to catalog again (the published version stays until a new one is approved).
+    public func reviewNegative(_ id: UUID, confirm: Bool, reason: String?, by actor: Principal) async throws -> CatalogEntry {
+        let entry = try await entry(id, on: database)
+        guard actor.roles.contains(.platformAdmin) else { throw AccessError.forbidden }
+        guard let published = try await PublishedEntry.find(id, on: database), published.shareType == 3 else {
+            throw CatalogError.wrongState(current: Self.statusLabel(entry.status), action: "按负面清单复核")
+        }
+        let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if confirm {
+            try await database.transaction { db in
+                try await record(entry, action: "negative.confirm", from: entry.status, to: entry.status, actor: actor, reason: reason, on: db)
+            }
+        } else {
+            guard let reason, !reason.isEmpty else { throw CatalogError.reasonRequired }
+            try await transition(entry, to: .returned, action: "negative.return", actor: actor, reason: reason)
+        }
+        return entry
+    }
+
+    /// When each not-shared entry was last reviewed (its publication counts as a review).
+    public func negativeReviews() async throws -> [UUID: Date] {
+        let published = try await PublishedEntry.query(on: database).filter(\.$shareType == 3).all()
+        let ids = published.compactMap(\.id)
+        var latest = Dictionary(uniqueKeysWithValues: published.map { ($0.id!, $0.modifiedAt) })
+        let events = try await EntryEvent.query(on: database).filter(\.$entry.$id ~~ ids).filter(\.$action == "negative.confirm").all()
+        for event in events where event.at > latest[event.$entry.id, default: .distantPast] { latest[event.$entry.id] = event.at }
+        return latest
+    }
+
     func transition(_ entry: CatalogEntry, to status: CatalogEntry.Status, action: String, actor: Principal, reason: String?, change: @escaping @Sendable (CatalogEntry) -> Void = { _ in }) async throws {
         let from = entry.status
         try await database.transaction { db in
