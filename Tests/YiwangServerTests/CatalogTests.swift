@@ -324,6 +324,14 @@ struct CatalogTests {
             #expect(junk.status == .unprocessableEntity)
             let wrongColumns = try await upload(CSVWriter.write([["a", "b"], ["1", "2"]]), mode: "keep_valid")
             #expect(wrongColumns.text.contains("缺少列"))
+            // a file over the 10 MB limit is refused before it is read (limits apply to bodies from the network)
+            let port = Int.random(in: 20_000...40_000)
+            var headers: HTTPHeaders = ["Accept": "application/json", "Content-Type": "text/csv"]
+            headers.replaceOrAdd(name: .cookie, value: world.staff.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
+            let huge = try await h.app.testing(method: .running(hostname: "127.0.0.1", port: port)).sendRequest(
+                .POST, "/api/catalog/imports", headers: headers, body: ByteBuffer(repeating: UInt8(ascii: "a"), count: 11 * 1024 * 1024))
+            #expect(huge.status == .payloadTooLarge)
+            #expect(try await h.count(CatalogEntry.self) == before + 1)
         }
     }
 
