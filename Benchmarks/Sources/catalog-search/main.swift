@@ -43,9 +43,9 @@ if case .postgres(let url, _) = location {
 var configuration = YiwangConfiguration(database: location, loadsDemo: true)
 configuration.demoCatalogEntries = 0
 try configure(app, configuration: configuration, dependencies: Dependencies(identity: IdentityServices(passwordCost: 4)))
-if case .postgres(let url, let schema?) = location {
-    app.databases.use(.postgres(configuration: try SQLPostgresConfiguration(url: url)), as: DatabaseID(string: "bench-admin"), isDefault: false)
-    try await (app.db(DatabaseID(string: "bench-admin")) as! any SQLDatabase).raw("CREATE SCHEMA \(unsafeRaw: schema)").run()
+if case .postgres(_, let schema?) = location {
+    // The search path names the schema before it exists; creating it needs no qualification.
+    try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA \(unsafeRaw: schema)").run()
 }
 try await prepare(app)
 print("database: \(location)")
@@ -154,7 +154,7 @@ all.sort()
 print(String(format: "overall (%d searches) | | %.1f | %.1f | %.1f", all.count, percentile(all, 0.5), percentile(all, 0.95), percentile(all, 0.99)))
 
 if case .postgres(_, let schema?) = location {
-    try await (app.db(DatabaseID(string: "bench-admin")) as! any SQLDatabase).raw("DROP SCHEMA \(unsafeRaw: schema) CASCADE").run()
+    try await (app.db as! any SQLDatabase).raw("DROP SCHEMA \(unsafeRaw: schema) CASCADE").run()
 } else if case .sqlite(let path) = location, options.database.contains("yiwang-bench-") {
     try? FileManager.default.removeItem(atPath: path)
 }

@@ -120,7 +120,7 @@ enum CatalogPages {
             .init(label: "共享类型", value: shareLabel(metadata.shareType)),
         ]
         if let condition = metadata.shareCondition { rows.append(.init(label: "共享条件", value: condition)) }
-        if let basis = metadata.shareBasis { rows.append(.init(label: "不予共享依据", value: basis)) }
+        if let basis = metadata.shareBasis { rows.append(.init(label: metadata.shareType == 3 ? "不予共享依据" : "共享依据", value: basis)) }
         rows += [
             .init(label: "共享方式", value: EntryMetadata.shareMethods[metadata.shareMethod] ?? metadata.shareMethod),
             .init(label: "向社会开放", value: metadata.isOpen ? "是" : "否"),

@@ -20,7 +20,8 @@ public struct CatalogService: Sendable {
 
     var now: Date { platform.clock.now() }
 
-    static func encode<T: Encodable>(_ value: T) -> String {
+    /// Canonical JSON (sorted keys) for stored documents.
+    public static func encode<T: Encodable>(_ value: T) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "{}"
