@@ -34,12 +34,16 @@ extension Request {
     public var platform: Platform { application.platform }
     public var now: Date { application.platform.clock.now() }
 
-    /// The client's address as seen by this node (first X-Forwarded-For hop when present).
+    /// The client's address. X-Forwarded-For is believed only from a reverse proxy on this machine
+    /// (the peer is loopback), and then only its last hop, the one that proxy added.
     public var clientAddress: String {
-        if let forwarded = headers.first(name: "X-Forwarded-For")?.split(separator: ",").first {
+        let peer = remoteAddress?.ipAddress
+        if let peer, peer.hasPrefix("127.") || peer == "::1",
+            let forwarded = headers.first(name: "X-Forwarded-For")?.split(separator: ",").last
+        {
             return forwarded.trimmingCharacters(in: .whitespaces)
         }
-        return remoteAddress?.ipAddress ?? "unknown"
+        return peer ?? "unknown"
     }
 }
 

@@ -6,6 +6,7 @@ import Catalog
 import Foundation
 import Identity
 import Leaf
+import SQLKit
 import Vapor
 import YiwangKit
 import YiwangPlatform
@@ -19,7 +20,7 @@ public struct Dependencies: Sendable {
 
     public init(
         clock: any PlatformClock = SystemClock(), secrets: any SecretGenerator = SystemSecretGenerator(),
-        identity: IdentityServices = IdentityServices(), catalog: CatalogServices = CatalogServices(prober: LiveMountProber(client: .shared))
+        identity: IdentityServices = IdentityServices(), catalog: CatalogServices = CatalogServices(prober: LiveMountProber.shared)
     ) {
         self.clock = clock
         self.secrets = secrets
@@ -66,6 +67,10 @@ public func configure(_ app: Application, configuration: YiwangConfiguration, de
 
 /// Migrates, makes sure a signing key exists and, when asked, loads the demo city.
 public func prepare(_ app: Application) async throws {
+    if case .sqlite = app.platform.configuration.database, let sql = app.db as? any SQLDatabase {
+        // Readers never block the writer, and a busy writer is waited for rather than failed.
+        try await sql.raw("PRAGMA journal_mode = WAL").run()
+    }
     try await app.autoMigrate()
     try await app.identity.keys.ensureActiveKey(on: app.db, now: app.platform.clock.now())
     try await CatalogClassTree.ensure(on: app.db)

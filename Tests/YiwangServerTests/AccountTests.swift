@@ -51,6 +51,24 @@ struct AccountTests {
         }
     }
 
+    @Test func wrongCodesCountAndFiveOfThemSpendTheCode() async throws {
+        try await withHarness { h in
+            let browser = h.browser()
+            _ = try await browser.json(.POST, "/api/identity/sms-codes", ["phone": "13912340001"])
+            for _ in 0..<5 {
+                let wrong = try await browser.json(.POST, "/api/identity/accounts", ["phone": "13912340001", "code": "123456", "password": "citizen-2026"])
+                #expect(wrong.status == .unprocessableEntity)
+                #expect(wrong.problemType == Problem.typeURI("sms-code-invalid"))
+            }
+            let challenge = try #require(try await SMSChallenge.query(on: h.db).first())
+            #expect(challenge.attempts == 5)
+            // the right code no longer works after five wrong guesses
+            let right = try await browser.json(.POST, "/api/identity/accounts", ["phone": "13912340001", "code": "777777", "password": "citizen-2026"])
+            #expect(right.status == .unprocessableEntity)
+            #expect(try await h.count(Account.self) == 0)
+        }
+    }
+
     @Test func badRegistrationInputGetsFieldErrorsAndWritesNothing() async throws {
         try await withHarness { h in
             let browser = h.browser()

@@ -134,6 +134,22 @@ struct CatalogTests {
         }
     }
 
+    @Test func whoeverEditedAnEntryMayNotReviewIt() async throws {
+        try await withHarness(demo: true) { h in
+            let world = try await CatalogWorld.make(h)
+            // the department admin writes the draft, staff submit it: the admin still may not approve it
+            let created = try await world.post(world.departmentAdmin, "/api/catalog/entries", ["classCode": "201", "metadata": CatalogWorld.metadata(name: "管理员编写的目录")])
+            let id = try #require(created.jsonObject["id"] as? String)
+            #expect(try await world.post(world.staff, "/api/catalog/entries/\(id)/submit", [:]).status == .ok)
+            let own = try await world.post(world.departmentAdmin, "/api/catalog/entries/\(id)/department-review", ["decision": "approve"])
+            #expect(own.problemType == Problem.typeURI("catalog-reviewer-is-maker"))
+            // the city authority may approve in the department's place, but then not publish it too
+            #expect(try await world.post(world.platformAdmin, "/api/catalog/entries/\(id)/department-review", ["decision": "approve"]).status == .ok)
+            let twice = try await world.post(world.platformAdmin, "/api/catalog/entries/\(id)/platform-review", ["decision": "approve"])
+            #expect(twice.problemType == Problem.typeURI("catalog-reviewer-is-maker"))
+        }
+    }
+
     @Test func oneDepartmentCannotTouchAnothersEntries() async throws {
         try await withHarness(demo: true) { h in
             let world = try await CatalogWorld.make(h)
@@ -243,7 +259,7 @@ struct CatalogTests {
             let id = try await world.draft(CatalogWorld.metadata(name: "挂接测试资源"))
             try await world.publish(id)
             // unsafe targets are refused before anything is probed
-            for target in ["ftp://files.example/x", "http://169.254.169.254/latest/meta-data", "http://127.0.0.1:5432/", "http://localhost/", "http://yiwang.test/api", "http://[::1]/", "http://metadata.google.internal/"] {
+            for target in ["ftp://files.example/x", "http://169.254.169.254/latest/meta-data", "http://127.0.0.1:5432/", "http://localhost/", "http://yiwang.test/api", "https://yiwang.test./x", "http://[::1]/", "http://metadata.google.internal/", "http://100.100.100.200/latest", "http://[::ffff:169.254.169.254]/"] {
                 let refused = try await world.post(world.staff, "/api/catalog/entries/\(id)/mounts", ["kind": "api", "target": target])
                 #expect(refused.status == .unprocessableEntity, "\(target) was accepted")
             }
@@ -269,8 +285,10 @@ struct CatalogTests {
             let after = try #require(try await PublishedEntry.find(UUID(uuidString: id), on: h.db))
             #expect(!after.hasLiveMount)
             // a hosted table mount is live when the table exists
-            let table = try await world.post(world.staff, "/api/catalog/entries/\(id)/mounts", ["kind": "table", "target": "no_such_table"])
-            #expect(((table.jsonObject["mounts"] as? [[String: Any]]) ?? []).contains { $0["target"] as? String == "no_such_table" && $0["isLive"] as? Bool == false })
+            let table = try await world.post(world.staff, "/api/catalog/entries/\(id)/mounts", ["kind": "table", "target": "hosted_no_such_table"])
+            #expect(((table.jsonObject["mounts"] as? [[String: Any]]) ?? []).contains { $0["target"] as? String == "hosted_no_such_table" && $0["isLive"] as? Bool == false })
+            // the platform's own tables are never mountable
+            #expect(try await world.post(world.staff, "/api/catalog/entries/\(id)/mounts", ["kind": "table", "target": "accounts"]).status == .unprocessableEntity)
         }
     }
 
@@ -328,6 +346,7 @@ struct CatalogTests {
             let port = Int.random(in: 20_000...40_000)
             var headers: HTTPHeaders = ["Accept": "application/json", "Content-Type": "text/csv"]
             headers.replaceOrAdd(name: .cookie, value: world.staff.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
+            headers.replaceOrAdd(name: "X-CSRF-Token", value: try #require(world.staff.cookie("yiwang_csrf")))
             let huge = try await h.app.testing(method: .running(hostname: "127.0.0.1", port: port)).sendRequest(
                 .POST, "/api/catalog/imports", headers: headers, body: ByteBuffer(repeating: UInt8(ascii: "a"), count: 11 * 1024 * 1024))
             #expect(huge.status == .payloadTooLarge)

@@ -312,6 +312,37 @@ struct OIDCTests {
         }
     }
 
+    @Test func aRelyingPartysTokenCannotActAsThePersonOnPages() async throws {
+        try await withHarness { h in
+            let (rp, browser) = try await setUp(h)
+            let (verifier, challenge) = RelyingParty.pkce()
+            let code = try await rp.obtainCode(browser: browser, challenge: challenge, scope: "openid")
+            let access = try #require(try await rp.token(["grant_type": "authorization_code", "code": code, "redirect_uri": rp.redirect, "code_verifier": verifier]).jsonObject["access_token"] as? String)
+            // with only the token (no session), the authorization endpoint asks for a sign-in
+            let laundering = try await h.app.testing().sendRequest(.GET, rp.authorizePath(scope: "openid realname phone", challenge: challenge), headers: ["Authorization": "Bearer \(access)", "Accept": "text/html"])
+            #expect(laundering.status == .seeOther)
+            #expect(laundering.headers.first(name: .location)?.hasPrefix("/login") == true)
+            // and account pages and session APIs do not take it either
+            let security = try await h.app.testing().sendRequest(.GET, "/account/security", headers: ["Authorization": "Bearer \(access)", "Accept": "text/html"])
+            #expect(security.status == .seeOther)
+            let verification = try await h.app.testing().sendRequest(.POST, "/api/identity/me/verification", headers: ["Authorization": "Bearer \(access)", "Content-Type": "application/json"], body: ByteBuffer(string: "{}"))
+            #expect(verification.status == .forbidden || verification.status == .unauthorized)
+        }
+    }
+
+    @Test func sessionAPICallsNeedTheCSRFHeader() async throws {
+        try await withHarness { h in
+            try await h.registerCitizen(phone: "13912340001", password: "citizen-2026")
+            let browser = h.browser()
+            try await browser.signIn("13912340001", "citizen-2026")
+            let withoutHeader = try await browser.request(.POST, "/api/identity/me/verification", headers: ["Accept": "application/json", "X-CSRF-Token": "nope"], body: ByteBuffer(string: "{}"), contentType: .json)
+            #expect(withoutHeader.status == .forbidden)
+            #expect(withoutHeader.problemType == Problem.typeURI("csrf-token-invalid"))
+            let withHeader = try await browser.json(.POST, "/api/identity/me/verification", ["name": "某人", "citizenID": "11010519491231002X"])
+            #expect(withHeader.status == .unprocessableEntity)
+        }
+    }
+
     @Test func consentCanBeDenied() async throws {
         try await withHarness { h in
             let (rp, browser) = try await setUp(h)

@@ -67,6 +67,8 @@ struct PageTests {
             let wrong = try await browser.submit("/account/verify", fields: ["name": "王小明", "citizen_id": "430502199005121", "return_to": "/"])
             #expect(wrong.status == .unprocessableEntity)
             #expect(wrong.text.contains("18"))
+            let tab = try await browser.submit("/account/verify", fields: ["name": "王小明", "citizen_id": "1", "return_to": "/\t/evil.example"])
+            #expect(tab.text.contains("value=\"/\""))
             let ok = try await browser.submit("/account/verify", fields: ["name": "王小明", "citizen_id": id.value, "return_to": "//evil.example"])
             #expect(ok.location == "/")
             #expect(try await browser.get("/").text.contains("L2"))

@@ -100,7 +100,7 @@ enum CKANAPI {
             let requested = facetFields(arguments["facet.field"])
             query.facets = requested.compactMap { facetMap[$0] }
             let result = try await SearchIndex.search(query, viewer: viewer, on: db)
-            let packages = try await result.entries.asyncMap { try await package($0, on: db) }
+            let packages = try await result.entries.asyncMap { try await package($0, viewer: viewer, on: db) }
             var facets: [String: [String: Int]] = [:], searchFacets: [String: Any] = [:]
             for field in requested {
                 guard let facet = facetMap[field] else { continue }
@@ -115,7 +115,7 @@ enum CKANAPI {
             guard let entry = try await findPackage(id, on: db), viewer == .government || entry.isOpen else {
                 throw CKANFailure(status: .notFound, type: "Not Found Error", message: "Not found")
             }
-            return try await package(entry, on: db)
+            return try await package(entry, viewer: viewer, on: db)
         case "package_list":
             let limit = try int(arguments["limit"], default: 1000, range: 1...1000, name: "limit")
             let offset = try int(arguments["offset"], default: 0, range: 0...1_000_000, name: "offset")
@@ -155,10 +155,21 @@ enum CKANAPI {
     /// `fq` in Solr's simple form: `field:value` or `field:"value"`, separated by spaces or AND.
     static func parseFilters(_ fq: String, on db: any Database) async throws -> CatalogQuery {
         var query = CatalogQuery()
+        // Harvesters ask for changes since their last run: metadata_modified:[2026-01-01T00:00:00Z TO *].
+        if let range = fq.range(of: #"metadata_modified:\[([^\s\]]+) TO \*\]"#, options: .regularExpression) {
+            let lower = String(fq[range]).replacingOccurrences(of: "metadata_modified:[", with: "").replacingOccurrences(of: " TO *]", with: "")
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            guard let date = ISO8601DateFormatter().date(from: lower) ?? formatter.date(from: lower) ?? ISO8601DateFormatter().date(from: lower + "Z") else {
+                throw CKANFailure(status: .conflict, type: "Validation Error", message: "metadata_modified 的时间格式不正确。")
+            }
+            query.modifiedSince = date
+        }
+        let remaining = fq.replacingOccurrences(of: #"metadata_modified:\[[^\]]*\]"#, with: "", options: .regularExpression)
         let pattern = #"([a-z_]+):("([^"]*)"|[^\s]+)"#
         let regex = try NSRegularExpression(pattern: pattern)
-        let text = fq as NSString
-        for match in regex.matches(in: fq, range: NSRange(location: 0, length: text.length)) {
+        let text = remaining as NSString
+        for match in regex.matches(in: remaining, range: NSRange(location: 0, length: text.length)) {
             let field = text.substring(with: match.range(at: 1))
             var value = text.substring(with: match.range(at: 2))
             if value.hasPrefix("\"") { value = text.substring(with: match.range(at: 3)) }
@@ -176,6 +187,9 @@ enum CKANAPI {
                 query.formatClass = number
             case "update_cycle": query.updateCycle = value
             case "division": query.division = value
+            case "dataset_type", "type", "state", "capacity":
+                // CKAN's own fields: everything here is an active public dataset.
+                continue
             default:
                 throw CKANFailure(status: .conflict, type: "Validation Error", message: "不支持的过滤字段 \(field)。")
             }
@@ -225,7 +239,7 @@ enum CKANAPI {
         }
     }
 
-    static func package(_ entry: PublishedEntry, on db: any Database) async throws -> [String: Any] {
+    static func package(_ entry: PublishedEntry, viewer: CatalogViewer = .publicViewer, on db: any Database) async throws -> [String: Any] {
         let metadata = try JSONDecoder().decode(EntryMetadata.self, from: Data(entry.document.utf8))
         let department = try await OrganisationDirectory.department(entry.providerID, on: db)
         let mounts = try await Mount.query(on: db).filter(\.$entry.$id == entry.id!).all()
@@ -244,7 +258,7 @@ enum CKANAPI {
             "resources": mounts.map { mount in
                 [
                     "id": mount.id!.uuidString.lowercased(), "package_id": entry.id!.uuidString.lowercased(),
-                    "name": "\(mount.kind.rawValue)", "url": entry.isOpen ? mount.target : CatalogAccess.hostOnly(mount.target),
+                    "name": "\(mount.kind.rawValue)", "url": viewer == .government ? mount.target : CatalogAccess.hostOnly(mount.target),
                     "format": mount.kind == .api ? "API" : mount.kind == .table ? "TABLE" : "FILE", "state": mount.isLive ? "active" : "inactive",
                 ] as [String: Any]
             },

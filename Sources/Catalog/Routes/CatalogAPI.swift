@@ -191,7 +191,7 @@ enum CatalogAPI {
             let principal = try await req.requirePrincipal()
             let mount = try await req.mounts.attach(body, to: entryID(req), by: principal)
             // Probe at once, so the department sees whether the mount is live.
-            try await req.mounts.probeDue(interval: 0, prober: req.application.catalog.prober, limit: 1000)
+            try await req.mounts.probe(mount, prober: req.application.catalog.prober)
             let view = try await CatalogAccess.view(mount.$entry.id, for: principal, on: req.db)
             return try await view.encodeResponse(status: .created, for: req)
         }
@@ -257,10 +257,10 @@ enum CatalogAPI {
             return DemandView(try await req.demands.assign(id, to: body.departmentID, by: req.requirePrincipal()))
         }
         routes.endpoint(.GET, CatalogPath.supplyList.components, access: .roles(staffRoles), kind: .api(.init("供给清单：已发布可共享的条目及挂接情况", tag: tag, query: ["page"]))) { req async throws -> SearchPage in
-            try await list(req, shareTypes: [1, 2])
+            try await list(req, negative: false)
         }
         routes.endpoint(.GET, CatalogPath.negativeList.components, access: .roles(staffRoles), kind: .api(.init("负面清单：不予共享的条目、依据和复核情况", tag: tag, query: ["page", "due"]))) { req async throws -> [NegativeItem] in
-            let page = try await list(req, shareTypes: [3])
+            let page = try await list(req, negative: true)
             let reviews = try await req.catalogService.negativeReviews()
             let documents = try await PublishedEntry.query(on: req.db).filter(\.$id ~~ page.items.map(\.id)).all()
             let bases = Dictionary(uniqueKeysWithValues: documents.map { ($0.id!, (try? JSONDecoder().decode(EntryMetadata.self, from: Data($0.document.utf8)))?.shareBasis ?? "") })
@@ -282,16 +282,16 @@ enum CatalogAPI {
         }
     }
 
-    static func list(_ req: Request, shareTypes: [Int]) async throws -> SearchPage {
-        var items: [SearchPage.Item] = []
-        var total = 0
-        for shareType in shareTypes {
-            let page = max(1, req.query[Int.self, at: "page"] ?? 1)
-            let result = try await SearchIndex.search(CatalogQuery(shareType: shareType, offset: (page - 1) * 100, limit: 100, sort: .name, facets: []), viewer: .government, on: req.db)
-            total += result.total
-            items += result.entries.map { .init(id: $0.id!, code: $0.code, name: $0.name, provider: $0.providerName, classCode: $0.classCode, shareType: $0.shareType, formatClass: $0.formatClass, updateCycle: $0.updateCycle, isOpen: $0.isOpen, hasLiveMount: $0.hasLiveMount, modifiedAt: $0.modifiedAt) }
-        }
-        return SearchPage(total: total, items: items, facets: [:])
+    /// The supply list (everything shared) or the negative list, 100 a page.
+    static func list(_ req: Request, negative: Bool) async throws -> SearchPage {
+        let page = min(max(1, req.query[Int.self, at: "page"] ?? 1), 100_000)
+        var query = CatalogQuery(shareType: negative ? 3 : nil, offset: (page - 1) * 100, limit: 100, sort: .name, facets: [])
+        query.excludesNotShared = !negative
+        let result = try await SearchIndex.search(query, viewer: .government, on: req.db)
+        return SearchPage(
+            total: result.total,
+            items: result.entries.map { .init(id: $0.id!, code: $0.code, name: $0.name, provider: $0.providerName, classCode: $0.classCode, shareType: $0.shareType, formatClass: $0.formatClass, updateCycle: $0.updateCycle, isOpen: $0.isOpen, hasLiveMount: $0.hasLiveMount, modifiedAt: $0.modifiedAt) },
+            facets: [:])
     }
 
     static func entryID(_ req: Request) throws -> UUID {

@@ -56,7 +56,7 @@ enum CatalogExports {
 
     static func dcat(_ req: Request) async throws -> Response {
         let base = req.platform.configuration.publicURL
-        let page = max(1, req.query[Int.self, at: "page"] ?? 1)
+        let page = min(max(1, req.query[Int.self, at: "page"] ?? 1), 100_000)
         let perPage = min(max(1, req.query[Int.self, at: "per_page"] ?? 100), 1000)
         var since: Date?
         if let raw = req.query[String.self, at: "modified_since"], !raw.isEmpty {
@@ -89,7 +89,7 @@ enum CatalogExports {
                 "dcat:distribution": mounts.map { mount -> [String: Any] in
                     [
                         "@type": "dcat:Distribution", "dct:title": mount.kind.rawValue,
-                        "dcat:accessURL": ["@id": metadata.isOpen ? mount.target : base + CatalogPath.entryPage(entry.id!)],
+                        "dcat:accessURL": ["@id": viewer == .government ? mount.target : base + CatalogPath.entryPage(entry.id!)],
                         "dct:format": mount.kind == .api ? "API" : mount.kind == .table ? "TABLE" : "FILE",
                     ]
                 },

@@ -165,8 +165,8 @@ enum CatalogPages {
             case "platform-reject": _ = try await service.reviewOnPlatform(id, decision: .reject, reason: form.reason, by: principal)
             case "withdraw": _ = try await service.withdraw(id, reason: form.reason, by: principal)
             case "mount":
-                _ = try await req.mounts.attach(.init(kind: form.kind ?? "", target: form.target ?? ""), to: id, by: principal)
-                try await req.mounts.probeDue(interval: 0, prober: req.application.catalog.prober, limit: 1000)
+                let mount = try await req.mounts.attach(.init(kind: form.kind ?? "", target: form.target ?? ""), to: id, by: principal)
+                try await req.mounts.probe(mount, prober: req.application.catalog.prober)
             default: throw CatalogError.invalid([.init(field: "action", code: "unknown-action", message: "未知的操作。")])
             }
             return try await entry(req, message: req.localized("action_done"), errors: [])

@@ -80,7 +80,11 @@ public struct CatalogService: Sendable {
         try requireMaker(actor, for: provider)
         let errors = metadata.validationErrors()
         if !errors.isEmpty { throw CatalogError.invalid(errors) }
-        guard try await CatalogClass.find(classCode, on: database) != nil else { throw CatalogError.unknownClass(classCode) }
+        guard let node = try await CatalogClass.find(classCode, on: database), node.level >= 2 else { throw CatalogError.unknownClass(classCode) }
+        if let owner = node.departmentID, owner != provider {
+            // A department's own class (under 3) is for that department's resources only.
+            throw CatalogError.invalid([.init(field: "classCode", code: "other-departments-class", message: "资源分类 \(classCode) 属于其他部门。")])
+        }
         try await requireUniqueName(metadata.name, provider: provider, except: nil)
         try await requireSystem(sourceSystemID, of: provider)
         let now = self.now
@@ -157,7 +161,9 @@ public struct CatalogService: Sendable {
         guard actor.roles.contains(.departmentAdmin) || actor.roles.contains(.platformAdmin) else { throw AccessError.forbidden }
         if !actor.roles.contains(.platformAdmin), actor.departmentID != entry.providerID { throw CatalogError.notYourDepartment }
         guard entry.status == .departmentReview else { throw CatalogError.wrongState(current: Self.statusLabel(entry.status), action: "部门审核") }
-        guard entry.submittedBy != actor.auditActor else { throw CatalogError.reviewerIsMaker }
+        guard entry.submittedBy != actor.auditActor, !(try await contributors(of: entry, includingApprovals: false).contains(actor.auditActor)) else {
+            throw CatalogError.reviewerIsMaker
+        }
         try await decide(entry, decision: decision, approveTo: .platformReview, step: "department", reason: reason, actor: actor)
         return entry
     }
@@ -167,9 +173,21 @@ public struct CatalogService: Sendable {
         let entry = try await entry(id, on: database)
         guard actor.roles.contains(.platformAdmin) else { throw AccessError.forbidden }
         guard entry.status == .platformReview else { throw CatalogError.wrongState(current: Self.statusLabel(entry.status), action: "平台审核") }
-        guard entry.submittedBy != actor.auditActor else { throw CatalogError.reviewerIsMaker }
+        guard entry.submittedBy != actor.auditActor, !(try await contributors(of: entry, includingApprovals: true).contains(actor.auditActor)) else {
+            throw CatalogError.reviewerIsMaker
+        }
         try await decide(entry, decision: decision, approveTo: .published, step: "platform", reason: reason, actor: actor)
         return entry
+    }
+
+    /// Everyone who made, changed or submitted the working copy since it was last published
+    /// (and, for the platform step, who approved it in the department): none of them may review it.
+    func contributors(of entry: CatalogEntry, includingApprovals: Bool) async throws -> Set<String> {
+        let events = try await EntryEvent.query(on: database).filter(\.$entry.$id == entry.requireID()).sort(\.$at).all()
+        let sincePublication = events.split { $0.action == "platform.approve" }.last ?? []
+        var actions: Set<String> = ["create", "edit", "submit"]
+        if includingApprovals { actions.insert("department.approve") }
+        return Set(sincePublication.filter { actions.contains($0.action) }.map(\.actor))
     }
 
     func decide(_ entry: CatalogEntry, decision: Decision, approveTo target: CatalogEntry.Status, step: String, reason: String?, actor: Principal) async throws {
@@ -206,8 +224,9 @@ public struct CatalogService: Sendable {
         }
         guard entry.publishedVersion != nil, entry.status != .withdrawn else { throw CatalogError.wrongState(current: Self.statusLabel(entry.status), action: "撤销发布") }
         guard let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines), !reason.isEmpty else { throw CatalogError.reasonRequired }
-        try await transition(entry, to: .withdrawn, action: "withdraw", actor: actor, reason: reason) { _ in }
-        try await SearchIndex.remove(entry.requireID(), on: database)
+        try await transition(entry, to: .withdrawn, action: "withdraw", actor: actor, reason: reason, afterwards: { db in
+            try await SearchIndex.remove(entry.requireID(), on: db)
+        })
         return entry
     }
 
@@ -244,14 +263,26 @@ public struct CatalogService: Sendable {
         return latest
     }
 
-    func transition(_ entry: CatalogEntry, to status: CatalogEntry.Status, action: String, actor: Principal, reason: String?, change: @escaping @Sendable (CatalogEntry) -> Void = { _ in }) async throws {
+    func transition(
+        _ entry: CatalogEntry, to status: CatalogEntry.Status, action: String, actor: Principal, reason: String?,
+        change: @escaping @Sendable (CatalogEntry) -> Void = { _ in }, afterwards: @escaping @Sendable (any Database) async throws -> Void = { _ in }
+    ) async throws {
         let from = entry.status
         try await database.transaction { db in
+            try await claimState(entry, expected: from, action: action, on: db)
             change(entry)
             entry.status = status
             try await entry.save(on: db)
+            try await afterwards(db)
             try await record(entry, action: action, from: from, to: status, actor: actor, reason: reason, on: db)
         }
+    }
+
+    /// Moves on only from the state the decision was made in: of two concurrent decisions, one wins.
+    func claimState(_ entry: CatalogEntry, expected: CatalogEntry.Status, action: String, on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase else { return }
+        let rows = try await sql.raw("UPDATE catalog_entries SET status = status WHERE id = \(bind: entry.requireID()) AND status = \(bind: expected.rawValue) RETURNING id").all()
+        if rows.isEmpty { throw CatalogError.wrongState(current: "已被他人处理", action: action) }
     }
 
     /// Publishes the working copy as a new version, with its changes against the previous one.
@@ -264,6 +295,7 @@ public struct CatalogService: Sendable {
         let now = self.now
         let from = entry.status
         try await database.transaction { db in
+            try await claimState(entry, expected: from, action: "发布", on: db)
             var published = metadata
             if published.publicationDate == nil { published.publicationDate = Day(now).description }
             let version = EntryVersion()
@@ -278,7 +310,8 @@ public struct CatalogService: Sendable {
             entry.publishedVersion = version.version
             entry.status = .published
             try await entry.save(on: db)
-            try await SearchIndex.upsert(entry: entry, metadata: published, provider: provider, version: version.version, publishedAt: now, on: db)
+            let hasLiveMount = try await Mount.query(on: db).filter(\.$entry.$id == entryID).filter(\.$isLive == true).count() > 0
+            try await SearchIndex.upsert(entry: entry, metadata: published, provider: provider, version: version.version, publishedAt: now, hasLiveMount: hasLiveMount, on: db)
             try await record(entry, action: "platform.approve", from: from, to: .published, actor: actor, reason: nil, detail: ["version": String(version.version)], on: db)
         }
     }

@@ -29,9 +29,10 @@ public struct MountURLPolicy: Sendable {
     public func refusal(for raw: String) -> String? {
         guard raw.count <= 2000, let url = URLComponents(string: raw), let scheme = url.scheme?.lowercased() else { return "挂接地址不是有效的 URL。" }
         guard scheme == "http" || scheme == "https" else { return "挂接地址只能是 http 或 https。" }
-        guard let host = url.host?.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]")), !host.isEmpty else { return "挂接地址缺少主机名。" }
+        guard var host = url.host?.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]")), !host.isEmpty else { return "挂接地址缺少主机名。" }
+        while host.hasSuffix(".") { host.removeLast() }
         if url.user != nil || url.password != nil { return "挂接地址不能包含用户名或密码。" }
-        if let own = URLComponents(string: platformURL), own.host?.lowercased() == host, (own.port ?? defaultPort(own.scheme)) == (url.port ?? defaultPort(scheme)) {
+        if let own = URLComponents(string: platformURL), own.host?.lowercased() == host {
             return "挂接地址不能指向平台自身。"
         }
         if Self.metadataHosts.contains(host) { return "挂接地址不能指向云平台元数据服务。" }
@@ -41,6 +42,7 @@ public struct MountURLPolicy: Sendable {
 
     /// Checks a literal address (or one a host name resolved to).
     public func refusal(forAddress address: String) -> String? {
+        if address == "100.100.100.200" { return "挂接地址不能指向云平台元数据服务。" }
         if let v4 = IPv4(address) {
             if v4.a == 127 { return allowsLoopback ? nil : "挂接地址不能指向本机。" }
             if v4.a == 169 && v4.b == 254 { return "挂接地址不能指向链路本地或元数据地址。" }
@@ -51,6 +53,7 @@ public struct MountURLPolicy: Sendable {
             let lower = address.lowercased()
             if lower == "::1" { return allowsLoopback ? nil : "挂接地址不能指向本机。" }
             if lower == "::" || lower.hasPrefix("ff") { return "挂接地址不是可用的单播地址。" }
+            if lower.hasPrefix("fd00:ec2:") { return "挂接地址不能指向云平台元数据服务。" }
             if lower.hasPrefix("fe8") || lower.hasPrefix("fe9") || lower.hasPrefix("fea") || lower.hasPrefix("feb") { return "挂接地址不能指向链路本地地址。" }
             if lower.hasPrefix("::ffff:"), let mapped = refusal(forAddress: String(lower.dropFirst(7))) { return mapped }
         }
@@ -93,10 +96,24 @@ public struct LiveMountProber: MountProber {
 
     public init(client: HTTPClient) { self.client = client }
 
+    /// The process's prober, on one long-lived client.
+    public static let shared = LiveMountProber(client: makeClient())
+
+    /// A client for probing: no redirects (each hop would escape the address checks), short timeouts.
+    static func makeClient() -> HTTPClient {
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(3), read: .seconds(5)))
+        configuration.decompression = .disabled
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
     public func probe(_ url: String, policy: MountURLPolicy) async -> ProbeResult {
         if let refusal = policy.refusal(for: url) { return ProbeResult(isLive: false, detail: refusal) }
         guard let host = URLComponents(string: url)?.host else { return ProbeResult(isLive: false, detail: "无效地址") }
-        for address in Self.resolve(host) {
+        let addresses = await withCheckedContinuation { continuation in
+            // getaddrinfo blocks; keep it off the cooperative thread pool.
+            DispatchQueue.global().async { continuation.resume(returning: Self.resolve(host)) }
+        }
+        for address in addresses {
             if let refusal = policy.refusal(forAddress: address) { return ProbeResult(isLive: false, detail: "\(host) 解析到 \(address)：\(refusal)") }
         }
         do {
@@ -165,8 +182,9 @@ public struct MountService: Sendable {
         let target = input.target.trimmingCharacters(in: .whitespaces)
         switch kind {
         case .table:
-            guard target.range(of: "^[a-z][a-z0-9_]{0,62}$", options: .regularExpression) != nil else {
-                throw CatalogError.invalid([.init(field: "target", code: "invalid-table", message: "表名只能由小写字母、数字和下划线组成，以字母开头。")])
+            // Only tables the platform hosts for departments (hosted_…) can be mounted, never its own tables.
+            guard target.range(of: "^hosted_[a-z0-9_]{1,55}$", options: .regularExpression) != nil else {
+                throw CatalogError.invalid([.init(field: "target", code: "invalid-table", message: "只能挂接平台归集的数据表（以 hosted_ 开头，由小写字母、数字和下划线组成）。")])
             }
         case .file, .api:
             if let refusal = policy.refusal(for: target) { throw CatalogError.unsafeMountURL(refusal) }
@@ -191,6 +209,20 @@ public struct MountService: Sendable {
             try await AuditLog.append(AuditEntry(actor: actor.auditActor, action: "catalog.mount.attach", target: "catalog-entry:\(entry.code)", detail: ["kind": kind.rawValue, "target": target]), at: platform.clock.now(), on: db)
         }
         return mount
+    }
+
+    /// Probes one mount now (just after it is attached) and updates its entry's liveness.
+    public func probe(_ mount: Mount, prober: any MountProber) async throws {
+        let result: ProbeResult
+        switch mount.kind {
+        case .table: result = try await probeTable(mount.target)
+        case .file, .api: result = await prober.probe(mount.target, policy: policy)
+        }
+        mount.lastProbeAt = platform.clock.now()
+        mount.isLive = result.isLive
+        mount.lastProbeDetail = String(result.detail.prefix(500))
+        try await mount.save(on: database)
+        try await refreshLiveness(of: mount.$entry.id)
     }
 
     /// Probes mounts not probed within `interval`. Each is claimed with a conditional update first,

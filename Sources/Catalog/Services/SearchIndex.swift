@@ -28,6 +28,8 @@ public struct CatalogQuery: Sendable {
     public var updateCycle: String?
     public var division: String?
     public var modifiedSince: Date?
+    /// Leave out the negative list (for the supply list).
+    public var excludesNotShared = false
     public var offset: Int
     public var limit: Int
     public var sort: Sort
@@ -75,7 +77,7 @@ public struct CatalogSearchResult: Sendable {
 /// The published catalog's search: substring matching that works for Chinese on both databases.
 public enum SearchIndex {
     /// Writes (or rewrites) an entry's published row and its full-text row.
-    static func upsert(entry: CatalogEntry, metadata: EntryMetadata, provider: DepartmentSummary, version: Int, publishedAt: Date, on db: any Database) async throws {
+    static func upsert(entry: CatalogEntry, metadata: EntryMetadata, provider: DepartmentSummary, version: Int, publishedAt: Date, hasLiveMount: Bool, on db: any Database) async throws {
         let id = try entry.requireID()
         let row = try await PublishedEntry.find(id, on: db) ?? PublishedEntry()
         let isNew = row.id == nil
@@ -91,7 +93,8 @@ public enum SearchIndex {
         row.formatClass = metadata.formatClass
         row.updateCycle = metadata.updateCycle
         row.isOpen = metadata.isOpen
-        if isNew { row.hasLiveMount = false; row.publishedAt = publishedAt }
+        if isNew { row.publishedAt = publishedAt }
+        row.hasLiveMount = hasLiveMount
         row.version = version
         row.modifiedAt = publishedAt
         row.searchText = metadata.searchText
@@ -138,6 +141,7 @@ public enum SearchIndex {
         if let value = query.updateCycle { clause = clause + " AND p.update_cycle = \(bind: value)" }
         if let value = query.division { clause = clause + " AND p.division_code = \(bind: value)" }
         if let value = query.modifiedSince { clause = clause + " AND p.modified_at >= \(bind: value)" }
+        if query.excludesNotShared { clause = clause + " AND p.share_type <> 3" }
         return clause
     }
 

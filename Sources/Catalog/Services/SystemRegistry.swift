@@ -124,8 +124,10 @@ public struct SystemRegistry: Sendable {
                     system.clientID = created.clientID
                     secret = created.clientSecret
                 case .rename: system.name = request.newName ?? system.name
-                case .disable: system.status = .disabled
-                case .retire: system.status = .retired
+                case .disable, .retire:
+                    system.status = request.kind == .disable ? .disabled : .retired
+                    // A system that is off gets no more tokens.
+                    if let clientID = system.clientID { try await Clients.setDisabled(clientID, true, on: db) }
                 }
                 try await system.save(on: db)
             } else if request.kind == .register {

@@ -156,7 +156,7 @@ enum ConsolePages {
         if !q.isEmpty, let principal {
             // Looking people up is a read of personal data, even when what is shown is masked.
             try await AuditLog.append(
-                AuditEntry(actor: principal.auditActor, action: "person.search", target: "accounts", sourceAddress: req.clientAddress, detail: ["query": (try? MobileNumber(q))?.masked ?? q, "results": String(found.count)]),
+                AuditEntry(actor: principal.auditActor, action: "person.search", target: "accounts", sourceAddress: req.clientAddress, detail: ["query": maskedQuery(q), "results": String(found.count)]),
                 at: req.now, on: req.db)
         }
         let rows = found.map { a in
@@ -167,6 +167,14 @@ enum ConsolePages {
             : principal?.roles.contains(.departmentAdmin) == true ? [.departmentStaff] : []
         let options = creatable.map { AccountsPage.RoleOption(value: $0.rawValue, label: req.localized("role_\($0.rawValue)")) }
         return try await render(req, "identity/console-accounts", title: "accounts_title", model: AccountsPage(query: q, rows: rows, notice: notice, roleOptions: options, form: form, createdTOTPSecret: createdTOTPSecret), status: status)
+    }
+
+    /// What a people search looked for, masked as the standards mask personal data in logs.
+    static func maskedQuery(_ q: String) -> String {
+        if let phone = try? MobileNumber(q) { return phone.masked }
+        if q.count >= 15, q.allSatisfy({ $0.isNumber || $0 == "X" || $0 == "x" }) { return Masking.idNumber(q) }
+        if q.unicodeScalars.allSatisfy({ (0x4E00...0x9FFF).contains($0.value) }) { return Masking.name(q) }
+        return String(repeating: "*", count: min(q.count, 8))
     }
 
     @Sendable static func recordInPerson(_ req: Request) async throws -> Response {

@@ -58,7 +58,12 @@ public enum IdentityPath: String, CaseIterable, Sendable {
 
     /// Only local paths may be returned to after sign-in: no open redirects.
     public static func safeReturnTarget(_ raw: String?) -> String {
-        guard let raw, raw.hasPrefix("/"), !raw.hasPrefix("//"), !raw.hasPrefix("/\\"), !raw.contains("\r"), !raw.contains("\n") else {
+        // One leading slash, no scheme or host, and nothing a browser would strip or reinterpret
+        // (whitespace, control characters, backslashes) anywhere in it.
+        guard let raw, raw.hasPrefix("/"), !raw.hasPrefix("//"), raw.count <= 2000,
+            !raw.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F || $0 == "\\" }),
+            let components = URLComponents(string: raw), components.scheme == nil, components.host == nil
+        else {
             return IdentityPath.home.rawValue
         }
         return raw

@@ -10,6 +10,12 @@ enum OIDCPages {
         routes.endpoint(.GET, IdentityPath.authorize.components, access: .anyone, kind: .page) { req in
             try await authorize(req, query: req.url.query ?? "")
         }
+        // OIDC Core §3.1.2.1: the authorization endpoint takes POST too, with the same parameters as a form.
+        // A cross-site form post carries no CSRF token by design, so this route accepts none; it only reads.
+        routes.endpoint(.POST, IdentityPath.authorize.components, access: .anyone, kind: .page, acceptsCrossSitePosts: true) { req in
+            let body = req.body.data.map { String(decoding: Data(buffer: $0), as: UTF8.self) } ?? ""
+            return try await authorize(req, query: body)
+        }
         routes.endpoint(.POST, IdentityPath.consent.components, access: .signedIn, kind: .page, use: consent)
         routes.endpoint(.GET, IdentityPath.endSession.components, access: .anyone, kind: .page, use: endSession)
     }
@@ -35,7 +41,7 @@ enum OIDCPages {
         func back(_ code: String, _ description: String) -> Response {
             req.redirect(to: AuthorizationRedirectError(redirectURI: request.redirectURI, state: request.state, error: OAuthError(code, description)).location, redirectType: .normal)
         }
-        // prompt=login is honoured once: the sign-in page returns here without it.
+        // prompt=login and max_age are honoured once: the sign-in page returns here without them.
         parameters["prompt"] = request.prompt == "login" ? nil : parameters["prompt"]
         let continuation = IdentityPath.authorize.rawValue + "?" + encode(parameters)
 
@@ -44,6 +50,9 @@ enum OIDCPages {
         var mustSignIn = principal?.accountID == nil || request.prompt == "login"
         if let maxAge = request.maxAge, let session, req.now.timeIntervalSince(session.createdAt) > TimeInterval(maxAge) { mustSignIn = true }
         if mustSignIn {
+            var again = parameters
+            again["max_age"] = nil
+            let continuation = IdentityPath.authorize.rawValue + "?" + encode(again)
             if request.prompt == "none" { return back("login_required", "the user is not signed in") }
             return req.redirect(to: IdentityPath.login.with(["return_to": continuation]), redirectType: .normal)
         }

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import Vapor
 import YiwangKit
@@ -66,21 +67,27 @@ public struct AccountService: Sendable {
         }
     }
 
-    /// Consumes a code: each code works once, within its lifetime, with a bounded number of guesses.
-    func consumeCode(_ code: String, phone: MobileNumber, purpose: CodePurpose, on db: any Database) async throws {
-        guard let challenge = try await SMSChallenge.query(on: db).filter(\.$phone == phone.value)
+    /// Checks a code before any transaction opens, so a wrong guess always counts; returns the
+    /// challenge to consume. Each code works once, within its lifetime, for a bounded number of guesses.
+    func verifyCode(_ code: String, phone: MobileNumber, purpose: CodePurpose) async throws -> UUID {
+        guard let challenge = try await SMSChallenge.query(on: database).filter(\.$phone == phone.value)
             .filter(\.$purpose == purpose.rawValue).sort(\.$createdAt, .descending).first()
         else { throw IdentityError.smsCodeInvalid }
         guard challenge.consumedAt == nil, challenge.attempts < Self.codeMaxAttempts else { throw IdentityError.smsCodeInvalid }
         guard challenge.expiresAt > now else { throw IdentityError.smsCodeExpired }
         guard challenge.codeHash == digest(phone.value + ":" + code) else {
             challenge.attempts += 1
-            // Counted outside the caller's transaction so a wrong guess always counts.
-            try await SMSChallenge.query(on: database).set(\.$attempts, to: challenge.attempts).filter(\.$id == challenge.id!).update()
+            try await challenge.save(on: database)
             throw IdentityError.smsCodeInvalid
         }
-        challenge.consumedAt = now
-        try await challenge.save(on: db)
+        return try challenge.requireID()
+    }
+
+    /// Marks a verified challenge used, inside the caller's transaction; of two concurrent uses only one wins.
+    func consume(_ challengeID: UUID, on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase else { throw IdentityError.smsCodeInvalid }
+        let rows = try await sql.raw("UPDATE sms_challenges SET consumed_at = \(bind: now) WHERE id = \(bind: challengeID) AND consumed_at IS NULL RETURNING id").all()
+        if rows.isEmpty { throw IdentityError.smsCodeInvalid }
     }
 
     // MARK: Registration
@@ -96,10 +103,11 @@ public struct AccountService: Sendable {
         if try await Account.query(on: database).filter(\.$login == phone.value).first() != nil {
             throw IdentityError.phoneAlreadyRegistered
         }
+        let challengeID = try await verifyCode(code, phone: phone, purpose: .register)
         let hash = try Bcrypt.hash(password, cost: services.passwordCost)
         let now = self.now
         return try await database.transaction { db in
-            try await consumeCode(code, phone: phone, purpose: .register, on: db)
+            try await consume(challengeID, on: db)
             let account = Account(login: phone.value, phone: phone.value, passwordHash: hash, displayName: phone.masked, roles: [.citizen])
             account.assuranceLevel = AssuranceLevel.phoneConfirmed.rawValue
             account.phoneConfirmedAt = now
@@ -119,10 +127,11 @@ public struct AccountService: Sendable {
         let password = validator.newPassword(rawPassword)
         try validator.check()
         guard let phone, let code, let password else { return }
+        let challengeID = try await verifyCode(code, phone: phone, purpose: .resetPassword)
         let hash = try Bcrypt.hash(password, cost: services.passwordCost)
         let now = self.now
         try await database.transaction { db in
-            try await consumeCode(code, phone: phone, purpose: .resetPassword, on: db)
+            try await consume(challengeID, on: db)
             guard let account = try await Account.query(on: db).filter(\.$login == phone.value).first() else { throw IdentityError.smsCodeInvalid }
             account.passwordHash = hash
             try await account.save(on: db)
@@ -243,6 +252,7 @@ public struct AccountService: Sendable {
     /// L3: staff record that they saw the person and the ID card in person.
     public func recordInPersonVerification(of accountID: UUID, by staff: Principal, sourceAddress: String) async throws -> Account {
         guard let account = try await Account.find(accountID, on: database) else { throw IdentityError.unknownAccount }
+        guard account.roles.contains(.citizen), account.roles.isDisjoint(with: Role.staff) else { throw AccessError.forbidden }
         guard account.level >= .identityVerified else { throw IdentityError.identityNotVerified }
         let now = self.now
         try await database.transaction { db in

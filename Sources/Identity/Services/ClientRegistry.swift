@@ -75,6 +75,11 @@ public enum Clients {
         public var clientSecret: String?
     }
 
+    /// Stops or restarts a client, e.g. when its system is disabled or retired; no new tokens are issued to it.
+    public static func setDisabled(_ id: String, _ disabled: Bool, on database: any Database) async throws {
+        try await OIDCClient.query(on: database).filter(\.$id == id).set(\.$isDisabled, to: disabled).update()
+    }
+
     public static func register(
         id: String, name: String, redirectURIs: [String], postLogoutRedirectURIs: [String] = [], scopes: [String],
         grantTypes: [String], isPublic: Bool = false, isFirstParty: Bool = false, departmentID: UUID? = nil,

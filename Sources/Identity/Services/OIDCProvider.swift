@@ -1,5 +1,6 @@
 import Crypto
 import Fluent
+import SQLKit
 import Foundation
 import JWTKit
 import Vapor
@@ -252,9 +253,10 @@ public enum OIDCProvider {
             }
             guard let account = try await Account.find(record.$account.id, on: db), !account.isDisabled else { throw OAuthError("invalid_grant", "account unavailable") }
             let family = UUID()
-            record.consumedAt = now
-            record.familyID = family
-            try await record.save(on: db)
+            // Only one of two concurrent exchanges of the same code may win.
+            guard let sql = db as? any SQLDatabase,
+                try await !sql.raw("UPDATE authorization_codes SET consumed_at = \(bind: now), family_id = \(bind: family) WHERE code_hash = \(bind: record.requireID()) AND consumed_at IS NULL RETURNING code_hash").all().isEmpty
+            else { return .failure(OAuthError("invalid_grant", "authorization code already used")) }
             let scope = record.scope.split(separator: " ").map(String.init)
             var response = try await issueTokens(account: account, client: client, scope: scope, acr: record.acr, authTime: record.authTime, nonce: record.nonce, sessionID: record.sessionID, family: family, request: request, on: db)
             if !scope.contains("offline_access") { response.refresh_token = nil }
@@ -285,8 +287,9 @@ public enum OIDCProvider {
                 guard Set(narrowed).isSubset(of: Set(scope)) else { throw OAuthError("invalid_scope", "refresh may only narrow the scope") }
                 scope = narrowed
             }
-            record.rotatedAt = now
-            try await record.save(on: db)
+            guard let sql = db as? any SQLDatabase,
+                try await !sql.raw("UPDATE refresh_tokens SET rotated_at = \(bind: now) WHERE id = \(bind: record.requireID()) AND rotated_at IS NULL AND revoked_at IS NULL RETURNING id").all().isEmpty
+            else { return .failure(OAuthError("invalid_grant", "refresh token already used")) }
             return .success(try await issueTokens(account: account, client: client, scope: scope, acr: record.acr, authTime: record.authTime, nonce: nil, sessionID: nil, family: record.familyID, request: request, on: db))
         }.get()
     }

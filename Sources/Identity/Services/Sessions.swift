@@ -90,7 +90,11 @@ public struct IdentityPrincipalResolver: PrincipalResolver {
     public init() {}
 
     public func principal(for request: Request) async throws -> Principal? {
-        if let bearer = request.headers.bearerAuthorization?.token {
+        var isPage = false
+        if case .page? = request.route?.kind { isPage = true }
+        // Pages (sign-in, consent, account settings) answer to the browser session only: a relying
+        // party's token must never act as the person in front of them.
+        if !isPage, let bearer = request.headers.bearerAuthorization?.token {
             return try await principal(bearer: bearer, request: request)
         }
         guard let session = try await Sessions.current(for: request),

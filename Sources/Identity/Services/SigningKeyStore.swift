@@ -89,7 +89,14 @@ public final class SigningKeyStore: Sendable {
     /// Verifies a token signed by any unretired key.
     public func verify<Payload: JWTPayload>(_ token: String, as type: Payload.Type, on database: any Database, now: Date) async throws -> Payload {
         let snapshot = try await snapshot(on: database, now: now)
-        return try await snapshot.collection.verify(token, as: Payload.self)
+        do {
+            return try await snapshot.collection.verify(token, as: Payload.self)
+        } catch {
+            // Another node may have rotated in a key this one has not loaded yet: reload once.
+            guard now.timeIntervalSince(snapshot.loadedAt) > 1 else { throw error }
+            invalidate()
+            return try await self.snapshot(on: database, now: now).collection.verify(token, as: Payload.self)
+        }
     }
 
     /// The public keys, as `/oidc/jwks` serves them.

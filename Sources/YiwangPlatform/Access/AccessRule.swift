@@ -6,7 +6,7 @@ import YiwangKit
 public enum AccessRule: Sendable, CustomStringConvertible {
     /// Anyone, signed in or not.
     case anyone
-    /// Any signed-in person.
+    /// Any person signed in with a browser session (never a relying party's token).
     case signedIn
     /// A person or system holding at least one of the roles.
     case roles(Set<Role>)
@@ -26,7 +26,7 @@ public enum AccessRule: Sendable, CustomStringConvertible {
     public func admits(_ principal: Principal?) -> Bool {
         switch self {
         case .anyone: return true
-        case .signedIn: return principal?.accountID != nil
+        case .signedIn: return principal.map { $0.accountID != nil && $0.channel == .session } ?? false
         case .roles(let roles): return principal.map { !$0.roles.isDisjoint(with: roles) } ?? false
         case .scope(let scope): return principal.map { $0.channel == .bearer && $0.scopes.contains(scope) } ?? false
         }
@@ -55,6 +55,12 @@ struct AccessMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if case .anyone = rule { return try await next.respond(to: request) }
         let principal = try await request.principal()
+        if case .api = kind, ![.GET, .HEAD, .OPTIONS].contains(request.method), principal?.channel == .session {
+            // A browser session calling the API must prove the request came from our own pages.
+            guard let cookie = request.cookies[CSRF.cookieName]?.string, let header = request.headers.first(name: CSRF.headerName),
+                CSRF.matches(cookie, header)
+            else { throw CSRFError.missingOrWrongToken }
+        }
         guard rule.admits(principal) else {
             if principal == nil {
                 if case .page = kind, request.method == .GET {

@@ -51,7 +51,7 @@ public struct AuditQuery: Sendable {
         self.target = target
         self.from = from
         self.to = to
-        self.page = max(1, page)
+        self.page = min(max(1, page), 100_000)
         self.perPage = min(max(1, perPage), 500)
     }
 }

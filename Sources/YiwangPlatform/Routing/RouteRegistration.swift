@@ -50,10 +50,11 @@ extension RoutesBuilder {
         access: AccessRule,
         kind: RouteKind,
         body: HTTPBodyStreamStrategy = .collect,
+        acceptsCrossSitePosts: Bool = false,
         use handler: @escaping @Sendable (Request) async throws -> Response
     ) -> Route {
         var middleware: [any Middleware] = [AccessMiddleware(rule: access, kind: kind)]
-        if case .page = kind, method != .GET, method != .HEAD {
+        if case .page = kind, method != .GET, method != .HEAD, !acceptsCrossSitePosts {
             middleware.insert(CSRFMiddleware(), at: 0)
         }
         let route = grouped(middleware).on(method, path, body: body, use: handler)

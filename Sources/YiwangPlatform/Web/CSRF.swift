@@ -8,6 +8,8 @@ import YiwangKit
 public enum CSRF {
     public static let cookieName = "yiwang_csrf"
     public static let fieldName = "csrf_token"
+    /// API calls made with a browser session carry the token in this header.
+    public static let headerName = "X-CSRF-Token"
 
     private struct IssuedKey: StorageKey { typealias Value = String }
 

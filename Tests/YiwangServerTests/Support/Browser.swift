@@ -22,6 +22,8 @@ final class Browser: @unchecked Sendable {
         let cookieHeader = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
         if !cookieHeader.isEmpty { headers.replaceOrAdd(name: .cookie, value: cookieHeader) }
         if let contentType { headers.contentType = contentType }
+        // As our pages' scripts would: API calls with the session carry the CSRF token.
+        if let token = cookie("yiwang_csrf"), !headers.contains(name: "X-CSRF-Token") { headers.replaceOrAdd(name: "X-CSRF-Token", value: token) }
         if !headers.contains(name: .accept) { headers.replaceOrAdd(name: .accept, value: "text/html") }
         let response = try await app.testing().sendRequest(method, path, headers: headers, body: body)
         for header in response.headers[.setCookie] {
