@@ -1,3 +1,4 @@
+import YiwangKit
 import Testing
 
 @Suite struct SplitMix64Tests {

@@ -122,6 +122,20 @@ enum CatalogAPI {
             var isOpen: Bool
             var hasLiveMount: Bool
             var modifiedAt: Date
+
+            init(_ entry: PublishedEntry) {
+                id = entry.id!
+                code = entry.code
+                name = entry.name
+                provider = entry.providerName
+                classCode = entry.classCode
+                shareType = entry.shareType
+                formatClass = entry.formatClass
+                updateCycle = entry.updateCycle
+                isOpen = entry.isOpen
+                hasLiveMount = entry.hasLiveMount
+                modifiedAt = entry.modifiedAt
+            }
         }
 
         var total: Int
@@ -142,7 +156,7 @@ enum CatalogAPI {
             let result = try await SearchIndex.search(query, viewer: CatalogViewer(req.principal()), on: req.db)
             return SearchPage(
                 total: result.total,
-                items: result.entries.map { .init(id: $0.id!, code: $0.code, name: $0.name, provider: $0.providerName, classCode: $0.classCode, shareType: $0.shareType, formatClass: $0.formatClass, updateCycle: $0.updateCycle, isOpen: $0.isOpen, hasLiveMount: $0.hasLiveMount, modifiedAt: $0.modifiedAt) },
+                items: result.entries.map(SearchPage.Item.init),
                 facets: Dictionary(uniqueKeysWithValues: result.facets.map { ($0.key.rawValue, $0.value) }))
         }
         routes.endpoint(.POST, CatalogPath.entries.components, access: .roles(makers), kind: .api(.init("新建目录条目草稿（生成资源代码）", tag: tag, body: .json(schema: "Object"), success: (201, "application/json")))) { req async throws -> Response in
@@ -290,7 +304,7 @@ enum CatalogAPI {
         let result = try await SearchIndex.search(query, viewer: .government, on: req.db)
         return SearchPage(
             total: result.total,
-            items: result.entries.map { .init(id: $0.id!, code: $0.code, name: $0.name, provider: $0.providerName, classCode: $0.classCode, shareType: $0.shareType, formatClass: $0.formatClass, updateCycle: $0.updateCycle, isOpen: $0.isOpen, hasLiveMount: $0.hasLiveMount, modifiedAt: $0.modifiedAt) },
+            items: result.entries.map(SearchPage.Item.init),
             facets: [:])
     }
 

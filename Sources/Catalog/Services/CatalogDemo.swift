@@ -50,7 +50,7 @@ public enum CatalogDemo {
         let now = platform.clock.now()
         let actor = "cli:demo"
         try await database.transaction { db in
-            var random = SplitMix(seed: 43_0500)
+            var random = SplitMix64(seed: 43_0500)
             try await CatalogClassTree.ensure(on: db)
             let existing = Set(try await CatalogClass.query(on: db).all().compactMap(\.id))
             for node in templates.classes where !existing.contains(node.code) {
@@ -261,19 +261,6 @@ public enum CatalogDemo {
     }
 
     static func hostedTable(_ unitIndex: Int) -> String { "hosted_unit_" + String(format: "%02d", unitIndex + 1) }
-
-    /// Deterministic, so the demo catalog is the same on every machine.
-    struct SplitMix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 }
 
 extension Array {

@@ -114,7 +114,7 @@ public enum DemoCity {
             // A sample of the population registry, so L2 verification works in the demo.
             let verifiable = CitizenID.make(division: verifiablePerson.division, birthDate: verifiablePerson.birth, sequence: verifiablePerson.sequence)
             try await ReferencePerson(citizenID: verifiable.value, name: verifiablePerson.name).create(on: db)
-            var generator = DemoRandom(seed: 430500)
+            var generator = SplitMix64(seed: 430500)
             let counties = divisions.filter { $0.level == "county" && $0.validTo == nil }.map(\.code)
             for index in 0..<200 {
                 let birth = Day(year: 1950 + Int(generator.next() % 55), month: 1 + Int(generator.next() % 12), day: 1 + Int(generator.next() % 28))!
@@ -164,22 +164,9 @@ public enum DemoCity {
     static let surnames = Array("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方邹")
     static let givenCharacters = Array("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂英华建国志红玉兰文斌宇浩")
 
-    static func syntheticName(_ generator: inout DemoRandom) -> String {
+    static func syntheticName(_ generator: inout SplitMix64) -> String {
         let surname = surnames[Int(generator.next() % UInt64(surnames.count))]
         let length = 1 + Int(generator.next() % 2)
         return String(surname) + String((0..<length).map { _ in givenCharacters[Int(generator.next() % UInt64(givenCharacters.count))] })
-    }
-}
-
-/// Deterministic generator so the demo city is the same on every machine.
-struct DemoRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

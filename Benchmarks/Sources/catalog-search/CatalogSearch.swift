@@ -32,6 +32,9 @@ struct Options {
     }
 }
 
+@main
+struct CatalogSearchBenchmark {
+static func main() async throws {
 let options = Options(CommandLine.arguments)
 let app = try await Application.make(Environment(name: "production", arguments: ["catalog-search"]))
 app.logger.logLevel = .warning
@@ -57,15 +60,14 @@ let places = ["", "双清区", "大祥区", "北塔区", "新邵县", "邵阳县
 let itemNames = ["统一社会信用代码", "企业名称", "法定代表人", "登记日期", "证书编号", "坐落", "权利人", "身份证号码", "联系电话", "有效期至", "经营范围", "注册资本"]
 let cycles = ["realtime", "daily", "weekly", "monthly", "quarterly", "yearly"]
 let departments = try await OrganisationDirectory.departments(on: app.db)
-var random = SystemRandomNumberGenerator()
 let started = Date()
 let batch = 500
 var created = 0
 while created < options.entries {
-    let count = min(batch, options.entries - created)
+    let range = created..<(created + min(batch, options.entries - created))
     try await app.db.transaction { db in
         var entries: [CatalogEntry] = [], rows: [PublishedEntry] = []
-        for index in created..<(created + count) {
+        for index in range {
             let department = departments[index % departments.count]
             let name = places[index % places.count] + subjects[(index / 13) % subjects.count] + qualifiers[(index / 260) % qualifiers.count] + "（\(index)）"
             let items = (0..<6).map { DataItem(name: itemNames[($0 + index) % itemNames.count], type: "C", length: 50) }
@@ -99,7 +101,7 @@ while created < options.entries {
             row.hasLiveMount = index % 4 == 0
             row.version = 1
             row.publishedAt = started
-            row.modifiedAt = started.addingTimeInterval(-Double(Int.random(in: 0...30_000_000, using: &random)))
+            row.modifiedAt = started.addingTimeInterval(-Double((index &* 7_919) % 30_000_000))
             row.searchText = metadata.searchText
             row.document = entry.metadata
             rows.append(row)
@@ -112,7 +114,7 @@ while created < options.entries {
             try await sql.raw(statement).run()
         }
     }
-    created += count
+    created = range.upperBound
 }
 if app.db.isPostgres, let sql = app.db as? any SQLDatabase { try await sql.raw("ANALYZE catalog_published").run() }
 print(String(format: "loaded %d entries in %.1f s", options.entries, Date().timeIntervalSince(started)))
@@ -159,3 +161,5 @@ if case .postgres(_, let schema?) = location {
     try? FileManager.default.removeItem(atPath: path)
 }
 try await app.asyncShutdown()
+}
+}
