@@ -34,6 +34,8 @@ public let allMigrations: [any Migration] = [
     CreateAuditRecords(),
     CreateIdentitySchema(),
     CreateCatalogSchema(),
+    // Integer keys for the full-text join (search at 100,000 entries).
+    AddPublishedSearchKey(),
 ]
 
 /// Sets up one node: database, middleware, pages, routes.

@@ -156,6 +156,8 @@ public final class PublishedEntry: Model, @unchecked Sendable {
     public static let schema = "catalog_published"
 
     @ID(custom: "entry_id", generatedBy: .user) public var id: UUID?
+    /// A small integer key, the full-text row id on SQLite.
+    @OptionalField(key: "search_key") public var searchKey: Int?
     @Field(key: "code") public var code: String
     @Field(key: "name") public var name: String
     @Field(key: "class_code") public var classCode: String

@@ -174,6 +174,7 @@ public enum CatalogDemo {
                 row.modifiedAt = modified
                 row.searchText = metadata.searchText
                 row.document = entry.metadata
+                row.searchKey = publishedRows.count + 1
                 publishedRows.append(row)
                 // About 800 mounts: hosted tables for most, system APIs where the unit has a system.
                 if index % 9 < 2 {
@@ -205,9 +206,9 @@ public enum CatalogDemo {
             }
             if !db.isPostgres, let sql = db as? any SQLDatabase {
                 for chunk in publishedRows.chunked(400) {
-                    var statement: SQLQueryString = "INSERT INTO catalog_fts (entry_id, body) VALUES "
+                    var statement: SQLQueryString = "INSERT INTO catalog_fts (rowid, entry_id, body) VALUES "
                     for (index, row) in chunk.enumerated() {
-                        statement = statement + (index == 0 ? "" : ", ") + "(\(bind: row.id!.uuidString), \(bind: row.searchText))"
+                        statement = statement + (index == 0 ? "" : ", ") + "(\(bind: row.searchKey!), \(bind: row.id!.uuidString), \(bind: row.searchText))"
                     }
                     try await sql.raw(statement).run()
                 }

@@ -99,18 +99,28 @@ public enum SearchIndex {
         row.modifiedAt = publishedAt
         row.searchText = metadata.searchText
         row.document = CatalogService.encode(metadata)
+        if row.searchKey == nil { row.searchKey = try await nextSearchKey(on: db) }
         try await row.save(on: db)
-        if !db.isPostgres, let sql = db as? any SQLDatabase {
-            try await sql.raw("DELETE FROM catalog_fts WHERE entry_id = \(bind: id.uuidString)").run()
-            try await sql.raw("INSERT INTO catalog_fts (entry_id, body) VALUES (\(bind: id.uuidString), \(bind: row.searchText))").run()
+        if !db.isPostgres, let sql = db as? any SQLDatabase, let key = row.searchKey {
+            try await sql.raw("DELETE FROM catalog_fts WHERE rowid = \(bind: key)").run()
+            try await sql.raw("INSERT INTO catalog_fts (rowid, entry_id, body) VALUES (\(bind: key), \(bind: id.uuidString), \(bind: row.searchText))").run()
         }
     }
 
+    /// The next free search key; serialised on PostgreSQL, and SQLite has one writer.
+    static func nextSearchKey(on db: any Database) async throws -> Int {
+        guard let sql = db as? any SQLDatabase else { return 1 }
+        if db.isPostgres { try await sql.raw("SELECT pg_advisory_xact_lock(7305003)").run() }
+        struct Max: Decodable { var n: Int? }
+        return (try await sql.raw("SELECT MAX(search_key) AS n FROM catalog_published").first(decoding: Max.self)?.n ?? 0) + 1
+    }
+
     static func remove(_ id: UUID, on db: any Database) async throws {
-        try await PublishedEntry.find(id, on: db)?.delete(on: db)
-        if !db.isPostgres, let sql = db as? any SQLDatabase {
-            try await sql.raw("DELETE FROM catalog_fts WHERE entry_id = \(bind: id.uuidString)").run()
+        guard let row = try await PublishedEntry.find(id, on: db) else { return }
+        if !db.isPostgres, let sql = db as? any SQLDatabase, let key = row.searchKey {
+            try await sql.raw("DELETE FROM catalog_fts WHERE rowid = \(bind: key)").run()
         }
+        try await row.delete(on: db)
     }
 
     /// The `WHERE` conditions for a query and viewer, shared by the count, the page and the facets.
@@ -127,7 +137,7 @@ public enum SearchIndex {
                 if !long.isEmpty {
                     // FTS5's trigram tokenizer matches any substring of three or more characters.
                     let match = long.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " AND ")
-                    clause = clause + " AND p.entry_id IN (SELECT entry_id FROM catalog_fts WHERE catalog_fts MATCH \(bind: match))"
+                    clause = clause + " AND p.search_key IN (SELECT rowid FROM catalog_fts WHERE catalog_fts MATCH \(bind: match))"
                 }
                 for term in short { clause = clause + " AND p.search_text LIKE \(bind: "%" + escapeLike(term) + "%") ESCAPE '\\'" }
             }
@@ -154,8 +164,21 @@ public enum SearchIndex {
         guard let sql = db as? any SQLDatabase else { throw CatalogError.notFound("数据库") }
         let isPostgres = db.isPostgres
         let filter = conditions(query, viewer: viewer, isPostgres: isPostgres)
-        struct Count: Decodable { var n: Int }
-        let total = try await sql.raw("SELECT COUNT(*) AS n FROM catalog_published p WHERE " + filter).first(decoding: Count.self)?.n ?? 0
+        // One pass over the matches for the total and every facet: the filter (and its full-text
+        // match) runs once, into a materialised set that each GROUP BY reads.
+        var statement: SQLQueryString = "WITH hits AS MATERIALIZED (SELECT p.class_code, p.provider_id, p.share_type, p.format_class, p.update_cycle, p.division_code FROM catalog_published p WHERE " + filter + ") SELECT '_total' AS facet, '' AS value, COUNT(*) AS n FROM hits"
+        for facet in query.facets {
+            statement = statement + " UNION ALL SELECT '\(unsafeRaw: facet.rawValue)', CAST(\(unsafeRaw: facet.rawValue) AS TEXT), COUNT(*) FROM hits GROUP BY \(unsafeRaw: facet.rawValue)"
+        }
+        struct FacetRow: Decodable { var facet: String; var value: String?; var n: Int }
+        let counted = try await sql.raw(statement).all(decoding: FacetRow.self)
+        let total = counted.first { $0.facet == "_total" }?.n ?? 0
+        var facets: [CatalogQuery.Facet: [FacetCount]] = [:]
+        for row in counted where row.facet != "_total" {
+            guard let facet = CatalogQuery.Facet(rawValue: row.facet), let value = row.value else { continue }
+            facets[facet, default: []].append(FacetCount(value: value, count: row.n))
+        }
+        for key in facets.keys { facets[key]?.sort { ($0.count, $1.value) > ($1.count, $0.value) } }
 
         var order: SQLQueryString
         switch query.sort {
@@ -176,13 +199,6 @@ public enum SearchIndex {
             let found = try await PublishedEntry.query(on: db).filter(\.$id ~~ ids).all()
             let byID = Dictionary(uniqueKeysWithValues: found.map { ($0.id!, $0) })
             entries = ids.compactMap { byID[$0] }
-        }
-        var facets: [CatalogQuery.Facet: [FacetCount]] = [:]
-        if total > 0 {
-            for facet in query.facets {
-                let rows = try await sql.raw("SELECT CAST(p.\(unsafeRaw: facet.rawValue) AS TEXT) AS value, COUNT(*) AS n FROM catalog_published p WHERE " + filter + " GROUP BY p.\(unsafeRaw: facet.rawValue) ORDER BY n DESC").all()
-                facets[facet] = try rows.map { FacetCount(value: try $0.decode(column: "value", as: String.self), count: try $0.decode(column: "n", as: Int.self)) }
-            }
         }
         return CatalogSearchResult(total: total, entries: entries, facets: facets)
     }
