@@ -36,6 +36,8 @@ public let allMigrations: [any Migration] = [
     CreateCatalogSchema(),
     // Integer keys for the full-text join (search at 100,000 entries).
     AddPublishedSearchKey(),
+    // A bigram index for two-character Chinese queries.
+    AddBigramSearch(),
 ]
 
 /// Sets up one node: database, middleware, pages, routes.

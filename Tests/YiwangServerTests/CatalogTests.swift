@@ -201,7 +201,7 @@ struct CatalogTests {
             try await world.publish(open)
             try await world.publish(conditional)
             // when staff search for partial words
-            for (term, id) in [("营业执照", open), ("执照核发", open), ("不动产", conditional), ("抵押", conditional)] {
+            for (term, id) in [("营业执照", open), ("执照核发", open), ("执照", open), ("不动产", conditional), ("抵押", conditional), ("抵押 不动产", conditional)] {
                 let result = try await world.staff.api("/api/catalog/entries?q=\(term.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!)&per_page=100")
                 let ids = (result.jsonObject["items"] as? [[String: Any]] ?? []).compactMap { ($0["id"] as? String)?.lowercased() }
                 #expect(ids.contains(id.lowercased()), "\(term) did not find \(id)")

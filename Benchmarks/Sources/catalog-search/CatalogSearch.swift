@@ -105,15 +105,12 @@ while created < options.entries {
             row.searchText = metadata.searchText
             row.document = entry.metadata
             row.searchKey = index + 1
+            row.searchBigrams = SearchText.bigrams(row.searchText)
             rows.append(row)
         }
         try await entries.create(on: db)
         try await rows.create(on: db)
-        if !db.isPostgres, let sql = db as? any SQLDatabase {
-            var statement: SQLQueryString = "INSERT INTO catalog_fts (rowid, entry_id, body) VALUES "
-            for (index, row) in rows.enumerated() { statement = statement + (index == 0 ? "" : ", ") + "(\(bind: row.searchKey!), \(bind: row.id!.uuidString), \(bind: row.searchText))" }
-            try await sql.raw(statement).run()
-        }
+        try await SearchIndex.writeFullText(rows, on: db)
     }
     created = range.upperBound
 }

@@ -175,6 +175,8 @@ public final class PublishedEntry: Model, @unchecked Sendable {
     @Field(key: "modified_at") public var modifiedAt: Date
     /// Name, abstract, item names and keywords, for search.
     @Field(key: "search_text") public var searchText: String
+    /// The same text as bigrams, for two-character queries.
+    @OptionalField(key: "search_bigrams") public var searchBigrams: String?
     @Field(key: "document") public var document: String
 
     public init() {}

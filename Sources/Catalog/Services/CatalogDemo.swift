@@ -175,6 +175,7 @@ public enum CatalogDemo {
                 row.searchText = metadata.searchText
                 row.document = entry.metadata
                 row.searchKey = publishedRows.count + 1
+                row.searchBigrams = SearchText.bigrams(row.searchText)
                 publishedRows.append(row)
                 // About 800 mounts: hosted tables for most, system APIs where the unit has a system.
                 if index % 9 < 2 {
@@ -204,15 +205,7 @@ public enum CatalogDemo {
                 sequence.nextValue = count + 1
                 try await sequence.create(on: db)
             }
-            if !db.isPostgres, let sql = db as? any SQLDatabase {
-                for chunk in publishedRows.chunked(400) {
-                    var statement: SQLQueryString = "INSERT INTO catalog_fts (rowid, entry_id, body) VALUES "
-                    for (index, row) in chunk.enumerated() {
-                        statement = statement + (index == 0 ? "" : ", ") + "(\(bind: row.searchKey!), \(bind: row.id!.uuidString), \(bind: row.searchText))"
-                    }
-                    try await sql.raw(statement).run()
-                }
-            }
+            for chunk in publishedRows.chunked(400) { try await SearchIndex.writeFullText(Array(chunk), on: db) }
 
             // Demands: matched when the catalog has the data, otherwise waiting for assignment; some overdue.
             for (index, template) in templates.demands.enumerated() {

@@ -98,13 +98,30 @@ public enum SearchIndex {
         row.version = version
         row.modifiedAt = publishedAt
         row.searchText = metadata.searchText
+        row.searchBigrams = SearchText.bigrams(row.searchText)
         row.document = CatalogService.encode(metadata)
         if row.searchKey == nil { row.searchKey = try await nextSearchKey(on: db) }
         try await row.save(on: db)
         if !db.isPostgres, let sql = db as? any SQLDatabase, let key = row.searchKey {
             try await sql.raw("DELETE FROM catalog_fts WHERE rowid = \(bind: key)").run()
-            try await sql.raw("INSERT INTO catalog_fts (rowid, entry_id, body) VALUES (\(bind: key), \(bind: id.uuidString), \(bind: row.searchText))").run()
+            try await sql.raw("DELETE FROM catalog_fts_bigram WHERE rowid = \(bind: key)").run()
+            try await writeFullText([row], on: db)
         }
+    }
+
+    /// Adds rows to SQLite's full-text tables (PostgreSQL indexes the columns themselves).
+    public static func writeFullText(_ rows: [PublishedEntry], on db: any Database) async throws {
+        guard !db.isPostgres, let sql = db as? any SQLDatabase, !rows.isEmpty else { return }
+        var trigram: SQLQueryString = "INSERT INTO catalog_fts (rowid, entry_id, body) VALUES "
+        var bigram: SQLQueryString = "INSERT INTO catalog_fts_bigram (rowid, body) VALUES "
+        for (index, row) in rows.enumerated() {
+            guard let key = row.searchKey, let id = row.id else { continue }
+            let separator: SQLQueryString = index == 0 ? "" : ", "
+            trigram = trigram + separator + "(\(bind: key), \(bind: id.uuidString), \(bind: row.searchText))"
+            bigram = bigram + separator + "(\(bind: key), \(bind: row.searchBigrams ?? SearchText.bigrams(row.searchText)))"
+        }
+        try await sql.raw(trigram).run()
+        try await sql.raw(bigram).run()
     }
 
     /// The next free search key; serialised on PostgreSQL, and SQLite has one writer.
@@ -119,6 +136,7 @@ public enum SearchIndex {
         guard let row = try await PublishedEntry.find(id, on: db) else { return }
         if !db.isPostgres, let sql = db as? any SQLDatabase, let key = row.searchKey {
             try await sql.raw("DELETE FROM catalog_fts WHERE rowid = \(bind: key)").run()
+            try await sql.raw("DELETE FROM catalog_fts_bigram WHERE rowid = \(bind: key)").run()
         }
         try await row.delete(on: db)
     }
@@ -129,18 +147,27 @@ public enum SearchIndex {
         if viewer == .publicViewer { clause = clause + " AND p.is_open = \(bind: true)" }
         let terms = query.terms
         if !terms.isEmpty {
+            let long = terms.filter { $0.count >= 3 }
+            let pairs = terms.filter { SearchText.isBigram($0) }.map { $0.lowercased() }
+            let rest = terms.filter { $0.count < 3 && !SearchText.isBigram($0) }
             if isPostgres {
-                // pg_trgm serves ILIKE from its GIN index for terms of three or more characters.
-                for term in terms { clause = clause + " AND p.search_text ILIKE \(bind: "%" + escapeLike(term) + "%") ESCAPE '\\'" }
+                // pg_trgm serves ILIKE from its GIN index for terms of three or more characters;
+                // two-character terms go to the bigram tsvector index.
+                for term in long { clause = clause + " AND p.search_text ILIKE \(bind: "%" + escapeLike(term) + "%") ESCAPE '\\'" }
+                for pair in pairs { clause = clause + " AND to_tsvector('simple', coalesce(p.search_bigrams, '')) @@ plainto_tsquery('simple', \(bind: pair))" }
             } else {
-                let long = terms.filter { $0.count >= 3 }, short = terms.filter { $0.count < 3 }
                 if !long.isEmpty {
                     // FTS5's trigram tokenizer matches any substring of three or more characters.
                     let match = long.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " AND ")
                     clause = clause + " AND p.search_key IN (SELECT rowid FROM catalog_fts WHERE catalog_fts MATCH \(bind: match))"
                 }
-                for term in short { clause = clause + " AND p.search_text LIKE \(bind: "%" + escapeLike(term) + "%") ESCAPE '\\'" }
+                if !pairs.isEmpty {
+                    let match = pairs.map { "\"" + $0 + "\"" }.joined(separator: " AND ")
+                    clause = clause + " AND p.search_key IN (SELECT rowid FROM catalog_fts_bigram WHERE catalog_fts_bigram MATCH \(bind: match))"
+                }
             }
+            // One character, or two with punctuation: a scan, but rare.
+            for term in rest { clause = clause + " AND p.search_text \(unsafeRaw: isPostgres ? "ILIKE" : "LIKE") \(bind: "%" + escapeLike(term) + "%") ESCAPE '\\'" }
         }
         if let value = query.classCode {
             clause = clause + " AND (p.class_code = \(bind: value) OR p.class_code LIKE \(bind: escapeLike(value) + "%") ESCAPE '\\')"
