@@ -170,7 +170,8 @@ public enum SearchIndex {
             for term in rest { clause = clause + " AND p.search_text \(unsafeRaw: isPostgres ? "ILIKE" : "LIKE") \(bind: "%" + escapeLike(term) + "%") ESCAPE '\\'" }
         }
         if let value = query.classCode {
-            clause = clause + " AND (p.class_code = \(bind: value) OR p.class_code LIKE \(bind: escapeLike(value) + "%") ESCAPE '\\')"
+            // The class and everything under it, as a range the class index can serve.
+            clause = clause + " AND p.class_code >= \(bind: value) AND p.class_code < \(bind: value + "\u{FFFF}")"
         }
         if let value = query.providerID { clause = clause + " AND p.provider_id = \(bind: value)" }
         if let value = query.shareType { clause = clause + " AND p.share_type = \(bind: value)" }
@@ -191,21 +192,32 @@ public enum SearchIndex {
         guard let sql = db as? any SQLDatabase else { throw CatalogError.notFound("数据库") }
         let isPostgres = db.isPostgres
         let filter = conditions(query, viewer: viewer, isPostgres: isPostgres)
-        // One pass over the matches for the total and every facet: the filter (and its full-text
-        // match) runs once, into a materialised set that each GROUP BY reads.
-        var statement: SQLQueryString = "WITH hits AS MATERIALIZED (SELECT p.class_code, p.provider_id, p.share_type, p.format_class, p.update_cycle, p.division_code FROM catalog_published p WHERE " + filter + ") SELECT '_total' AS facet, '' AS value, COUNT(*) AS n FROM hits"
-        for facet in query.facets {
-            statement = statement + " UNION ALL SELECT '\(unsafeRaw: facet.rawValue)', CAST(\(unsafeRaw: facet.rawValue) AS TEXT), COUNT(*) FROM hits GROUP BY \(unsafeRaw: facet.rawValue)"
-        }
-        struct FacetRow: Decodable { var facet: String; var value: String?; var n: Int }
-        let counted = try await sql.raw(statement).all(decoding: FacetRow.self)
-        let total = counted.first { $0.facet == "_total" }?.n ?? 0
+        // One grouped pass over the matches: each row of the result is a combination of facet values
+        // with its count, and the total and every facet's counts are summed from those rows. The
+        // filter (and its full-text match) runs once, and no facet needs a pass of its own.
+        let columns = query.facets.map(\.rawValue)
+        var total = 0
         var facets: [CatalogQuery.Facet: [FacetCount]] = [:]
-        for row in counted where row.facet != "_total" {
-            guard let facet = CatalogQuery.Facet(rawValue: row.facet), let value = row.value else { continue }
-            facets[facet, default: []].append(FacetCount(value: value, count: row.n))
+        if columns.isEmpty {
+            struct Count: Decodable { var n: Int }
+            total = try await sql.raw("SELECT COUNT(*) AS n FROM catalog_published p WHERE " + filter).first(decoding: Count.self)?.n ?? 0
+        } else {
+            let list = columns.map { "CAST(p.\($0) AS TEXT) AS \($0)" }.joined(separator: ", ")
+            let groups = columns.map { "p.\($0)" }.joined(separator: ", ")
+            let rows = try await sql.raw("SELECT \(unsafeRaw: list), COUNT(*) AS n FROM catalog_published p WHERE " + filter + " GROUP BY \(unsafeRaw: groups)").all()
+            var counts: [CatalogQuery.Facet: [String: Int]] = [:]
+            for row in rows {
+                let n = try row.decode(column: "n", as: Int.self)
+                total += n
+                for facet in query.facets {
+                    guard let value = try row.decodeNil(column: facet.rawValue) ? nil : row.decode(column: facet.rawValue, as: String.self) else { continue }
+                    counts[facet, default: [:]][value, default: 0] += n
+                }
+            }
+            for (facet, values) in counts {
+                facets[facet] = values.map { FacetCount(value: $0.key, count: $0.value) }.sorted { ($0.count, $1.value) > ($1.count, $0.value) }
+            }
         }
-        for key in facets.keys { facets[key]?.sort { ($0.count, $1.value) > ($1.count, $0.value) } }
 
         var order: SQLQueryString
         switch query.sort {
