@@ -170,8 +170,9 @@ public enum SearchIndex {
             for term in rest { clause = clause + " AND p.search_text \(unsafeRaw: isPostgres ? "ILIKE" : "LIKE") \(bind: "%" + escapeLike(term) + "%") ESCAPE '\\'" }
         }
         if let value = query.classCode {
-            // The class and everything under it, as a range the class index can serve.
-            clause = clause + " AND p.class_code >= \(bind: value) AND p.class_code < \(bind: value + "\u{FFFF}")"
+            // The class and everything under it. A broad class holds most of the catalog, where a scan
+            // beats walking the class index row by row, so the prefix is matched without it.
+            clause = clause + " AND (p.class_code = \(bind: value) OR p.class_code LIKE \(bind: escapeLike(value) + "%") ESCAPE '\\')"
         }
         if let value = query.providerID { clause = clause + " AND p.provider_id = \(bind: value)" }
         if let value = query.shareType { clause = clause + " AND p.share_type = \(bind: value)" }
