@@ -172,7 +172,7 @@ enum CatalogPages {
             return try await entry(req, message: req.localized("action_done"), errors: [])
         } catch let error as any ProblemConvertible {
             let problem = error.problem
-            return try await entry(req, message: nil, errors: problem.errors?.map(\.message) ?? [problem.detail ?? problem.title], status: HTTPResponseStatus(statusCode: problem.status))
+            return try await entry(req, message: nil, errors: problem.pageMessages, status: HTTPResponseStatus(statusCode: problem.status))
         }
     }
 }

@@ -86,7 +86,7 @@ enum CatalogWorkspacePages {
     static func messages(_ error: any Error) -> (errors: [String], status: HTTPResponseStatus)? {
         guard let convertible = error as? any ProblemConvertible else { return nil }
         let problem = convertible.problem
-        return (problem.errors?.map(\.message) ?? [problem.detail ?? problem.title], HTTPResponseStatus(statusCode: problem.status))
+        return (problem.pageMessages, HTTPResponseStatus(statusCode: problem.status))
     }
 
     @Sendable static func createEntry(_ req: Request) async throws -> Response {

@@ -66,9 +66,6 @@ public enum CatalogTemplate {
     }
 }
 
-extension String {
-    var nonEmpty: String? { isEmpty ? nil : self }
-}
 
 /// 目录导入导出 — spreadsheet imports with row-level validation, and exports.
 public struct CatalogTransfer: Sendable {

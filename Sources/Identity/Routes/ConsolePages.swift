@@ -207,8 +207,7 @@ enum ConsolePages {
                 grantTypes: lines(form.grant_types), isPublic: form.is_public == "on", actor: principal.auditActor, platform: req.platform, on: req.db)
             return try await clients(req, form: FormPage(), created: created)
         } catch let problem as any ProblemConvertible {
-            let p = problem.problem
-            page.errors = p.errors?.map(\.message) ?? [p.detail ?? p.title]
+            page.errors = problem.problem.pageMessages
             return try await clients(req, form: page, created: nil, status: .unprocessableEntity)
         }
     }

@@ -207,11 +207,7 @@ enum IdentityPages {
         return try await req.renderPage("identity/security", title: "security_title", model: model, status: status)
     }
 
-    static func messages(_ error: IdentityError) -> [String] {
-        let problem = error.problem
-        if let errors = problem.errors, !errors.isEmpty { return errors.map(\.message) }
-        return [problem.detail ?? problem.title]
-    }
+    static func messages(_ error: IdentityError) -> [String] { error.problem.pageMessages }
 
     @Sendable static func home(_ req: Request) async throws -> Response {
         let principal = try await req.principal()

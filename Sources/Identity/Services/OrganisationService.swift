@@ -92,6 +92,3 @@ public struct OrganisationService: Sendable {
     }
 }
 
-extension String {
-    var nonEmpty: String? { isEmpty ? nil : self }
-}

@@ -17,6 +17,12 @@ extension Problem {
         Problem(slug: "validation-failed", title: "输入有误", status: 422, detail: detail, errors: errors)
     }
 
+    /// What a page shows for this problem: each field's message, or else the detail.
+    public var pageMessages: [String] {
+        if let errors, !errors.isEmpty { return errors.map(\.message) }
+        return [detail ?? title]
+    }
+
     public static func notFound(_ what: String) -> Problem {
         Problem(slug: "not-found", title: "未找到", status: 404, detail: "\(what)不存在。")
     }

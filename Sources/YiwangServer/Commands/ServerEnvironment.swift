@@ -10,22 +10,9 @@ public struct ServerEnvironment: Sendable {
         self.values = values
     }
 
-    /// Every variable the server reads, with its meaning and default, for `--help` and the README.
-    public static let documented: [(name: String, meaning: String, fallback: String)] = [
-        ("YIWANG_DATABASE_URL", "sqlite:///absolute/path.sqlite or postgres://user:pass@host:port/db", "sqlite://<cwd>/.yiwang/yiwang.sqlite"),
-        ("YIWANG_HOST", "address to listen on", "127.0.0.1"),
-        ("YIWANG_PORT", "port to listen on", "8080"),
-        ("YIWANG_PUBLIC_URL", "address users reach the node at; the OIDC issuer; https makes cookies Secure", "http://HOST:PORT"),
-        ("YIWANG_LOG_LEVEL", "trace, debug, info, notice, warning, error, critical", "info"),
-        ("YIWANG_SESSION_IDLE_MINUTES", "web session idle timeout", "30"),
-        ("YIWANG_SESSION_ABSOLUTE_HOURS", "web session absolute timeout", "12"),
-        ("YIWANG_MAX_FAILED_SIGNINS", "failed sign-ins before a 15-minute lock", "5"),
-        ("YIWANG_MAX_BODY_BYTES", "largest request body", "1048576"),
-        ("YIWANG_BCRYPT_COST", "bcrypt cost for passwords", "12"),
-        ("YIWANG_MOUNT_ALLOW_LOOPBACK", "let catalog mounts point at this machine (development only)", "false"),
-    ]
-
     public var logLevel: Logger.Level { values["YIWANG_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info }
+    /// For `admin create`, so the password stays out of shell history.
+    public var adminPassword: String? { values["YIWANG_ADMIN_PASSWORD"] }
     public var allowsLoopbackMounts: Bool { values["YIWANG_MOUNT_ALLOW_LOOPBACK"] == "true" }
     public var bcryptCost: Int { values["YIWANG_BCRYPT_COST"].flatMap(Int.init).map { min(max($0, 4), 31) } ?? 12 }
 

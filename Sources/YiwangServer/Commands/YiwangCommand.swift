@@ -152,7 +152,7 @@ struct Admin: ParsableCommand {
         @ArgumentParser.Option(name: .customLong("department-credit-code"), help: "Credit code of the administrator's department.") var departmentCreditCode: String?
 
         func execute() async throws {
-            guard let password = password ?? ProcessInfo.processInfo.environment["YIWANG_ADMIN_PASSWORD"] else {
+            guard let password = password ?? ServerEnvironment().adminPassword else {
                 throw ValidationError("give --password or set YIWANG_ADMIN_PASSWORD")
             }
             let (createdLogin, secret) = try await withApplication(database: options.database) { app in
