@@ -87,7 +87,6 @@ public struct CatalogService: Sendable {
         }
         try await requireUniqueName(metadata.name, provider: provider, except: nil)
         try await requireSystem(sourceSystemID, of: provider)
-        let now = self.now
         return try await database.transaction { db in
             let entry = CatalogEntry()
             entry.code = try await allocateCode(in: classCode, on: db)
