@@ -38,6 +38,8 @@ public let allMigrations: [any Migration] = [
     AddPublishedSearchKey(),
     // A bigram index for two-character Chinese queries.
     AddBigramSearch(),
+    // Facet counts from covering indexes; lower-case search text.
+    AddFacetIndexes(),
 ]
 
 /// Sets up one node: database, middleware, pages, routes.

@@ -387,6 +387,36 @@ struct CatalogTests {
         }
     }
 
+    @Test func lettersMatchWhateverTheirCaseAndFacetsAddUpToTheTotal() async throws {
+        try await withHarness(demo: true) { h in
+            let world = try await CatalogWorld.make(h)
+            var mentionOnly = CatalogWorld.metadata(name: "城市部件普查记录", keywords: ["部件"])
+            mentionOnly["abstract"] = "城市部件的普查数据，坐标取自GIS底图。"
+            let mention = try await world.draft(mentionOnly)
+            let named = try await world.draft(CatalogWorld.metadata(name: "GIS空间地理底图", keywords: ["CIM"]))
+            try await world.publish(mention)
+            try await world.publish(named)
+            // lower, upper and mixed case find the same entries; the one named so ranks first
+            for term in ["gis", "GIS", "Gis空间", "cim"] {
+                let result = try await world.staff.api("/api/catalog/entries?q=\(term.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&per_page=100")
+                let ids = (result.jsonObject["items"] as? [[String: Any]] ?? []).compactMap { ($0["id"] as? String)?.lowercased() }
+                #expect(ids.first == named.lowercased(), "\(term): \(ids)")
+                if term.lowercased() == "gis" { #expect(ids.contains(mention.lowercased()), "\(term) missed the abstract") }
+            }
+            // every facet's counts add up to the total, for the whole catalog and for a text query
+            for path in ["/api/catalog/entries?per_page=1", "/api/catalog/entries?q=gis&per_page=1"] {
+                let result = try await world.staff.api(path)
+                let total = try #require(result.jsonObject["total"] as? Int)
+                #expect(total > 0)
+                let facets = result.jsonObject["facets"] as? [String: [[String: Any]]] ?? [:]
+                #expect(facets.count == CatalogQuery.Facet.allCases.count)
+                for (facet, counts) in facets {
+                    #expect(counts.reduce(0) { $0 + ($1["count"] as? Int ?? 0) } == total, "\(facet) on \(path)")
+                }
+            }
+        }
+    }
+
     @Test func theNegativeListIsReviewedPeriodically() async throws {
         try await withHarness(demo: true) { h in
             let world = try await CatalogWorld.make(h)

@@ -133,9 +133,9 @@ public struct EntryMetadata: Codable, Sendable, Equatable {
         return errors
     }
 
-    /// The text search runs over: name, abstract, data item names and keywords.
+    /// The text search runs over: name, abstract, data item names and keywords, in lower case.
     public var searchText: String {
-        ([name, abstract] + items.map(\.name) + keywords).joined(separator: " ")
+        ([name, abstract] + items.map(\.name) + keywords).joined(separator: " ").lowercased()
     }
 }
 

@@ -57,9 +57,10 @@ public struct CatalogQuery: Sendable {
         self.facets = facets
     }
 
-    /// Search terms: whitespace-separated, at most eight, each at most 50 characters.
+    /// Search terms: whitespace-separated, at most eight, each at most 50 characters, in lower case
+    /// like the search text they are matched against.
     var terms: [String] {
-        Array(text.split(whereSeparator: { $0.isWhitespace }).map { String($0.prefix(50)) }.prefix(8))
+        Array(text.lowercased().split(whereSeparator: { $0.isWhitespace }).map { String($0.prefix(50)) }.prefix(8))
     }
 }
 
@@ -141,19 +142,33 @@ public enum SearchIndex {
         try await row.delete(on: db)
     }
 
+    /// Whether SQLite answers the query's text from a full-text table (whose matches come back as
+    /// search keys), rather than by scanning.
+    static func matchesFullText(_ query: CatalogQuery) -> Bool {
+        query.terms.contains { $0.count >= 3 || SearchText.isBigram($0) }
+    }
+
     /// The `WHERE` conditions for a query and viewer, shared by the count, the page and the facets.
-    static func conditions(_ query: CatalogQuery, viewer: CatalogViewer, isPostgres: Bool) -> SQLQueryString {
+    ///
+    /// SQLite plans without statistics, so the visibility flag can mislead it: for a page with no
+    /// text it would take every open entry from the facet index and sort them all, where walking the
+    /// modification index and stopping at the page is far cheaper. `visibilityIndexed: false` writes
+    /// the flag as `+is_open`, which SQLite does not look up in an index.
+    static func conditions(_ query: CatalogQuery, viewer: CatalogViewer, isPostgres: Bool, visibilityIndexed: Bool = true) -> SQLQueryString {
         var clause: SQLQueryString = "1 = 1"
-        if viewer == .publicViewer { clause = clause + " AND p.is_open = \(bind: true)" }
+        if viewer == .publicViewer {
+            clause = clause + (visibilityIndexed || isPostgres ? " AND p.is_open = \(bind: true)" : " AND +p.is_open = \(bind: true)")
+        }
         let terms = query.terms
         if !terms.isEmpty {
             let long = terms.filter { $0.count >= 3 }
-            let pairs = terms.filter { SearchText.isBigram($0) }.map { $0.lowercased() }
+            let pairs = terms.filter { SearchText.isBigram($0) }
             let rest = terms.filter { $0.count < 3 && !SearchText.isBigram($0) }
             if isPostgres {
-                // pg_trgm serves ILIKE from its GIN index for terms of three or more characters;
-                // two-character terms go to the bigram tsvector index.
-                for term in long { clause = clause + " AND p.search_text ILIKE \(bind: "%" + escapeLike(term) + "%") ESCAPE '\\'" }
+                // pg_trgm serves LIKE from its GIN index for terms of three or more characters (the
+                // search text is stored in lower case, so LIKE suffices, and rechecks far faster than
+                // ILIKE); two-character terms go to the bigram tsvector index.
+                for term in long { clause = clause + " AND p.search_text LIKE \(bind: "%" + escapeLike(term) + "%") ESCAPE '\\'" }
                 for pair in pairs { clause = clause + " AND to_tsvector('simple', coalesce(p.search_bigrams, '')) @@ plainto_tsquery('simple', \(bind: pair))" }
             } else {
                 if !long.isEmpty {
@@ -167,7 +182,7 @@ public enum SearchIndex {
                 }
             }
             // One character, or two with punctuation: a scan, but rare.
-            for term in rest { clause = clause + " AND p.search_text \(unsafeRaw: isPostgres ? "ILIKE" : "LIKE") \(bind: "%" + escapeLike(term) + "%") ESCAPE '\\'" }
+            for term in rest { clause = clause + " AND p.search_text LIKE \(bind: "%" + escapeLike(term) + "%") ESCAPE '\\'" }
         }
         if let value = query.classCode {
             // The class and everything under it. A broad class holds most of the catalog, where a scan
@@ -193,19 +208,25 @@ public enum SearchIndex {
         guard let sql = db as? any SQLDatabase else { throw CatalogError.notFound("数据库") }
         let isPostgres = db.isPostgres
         let filter = conditions(query, viewer: viewer, isPostgres: isPostgres)
+        // Full-text matches are counted from the index that holds each key's facet values, so no
+        // match needs its row read; SQLite sometimes prefers the narrower key index without this.
+        let counted: SQLQueryString = !isPostgres && matchesFullText(query)
+            ? "catalog_published p INDEXED BY catalog_published_key_facets" : "catalog_published p"
         // One grouped pass over the matches: each row of the result is a combination of facet values
         // with its count, and the total and every facet's counts are summed from those rows. The
-        // filter (and its full-text match) runs once, and no facet needs a pass of its own.
-        let columns = query.facets.map(\.rawValue)
+        // filter (and its full-text match) runs once, and no facet needs a pass of its own. Grouping
+        // follows the column order of `catalog_published_facets`, so the count reads that index in
+        // order instead of sorting the matches.
+        let columns = CatalogQuery.Facet.allCases.filter(query.facets.contains).map(\.rawValue)
         var total = 0
         var facets: [CatalogQuery.Facet: [FacetCount]] = [:]
         if columns.isEmpty {
             struct Count: Decodable { var n: Int }
-            total = try await sql.raw("SELECT COUNT(*) AS n FROM catalog_published p WHERE " + filter).first(decoding: Count.self)?.n ?? 0
+            total = try await sql.raw("SELECT COUNT(*) AS n FROM " + counted + " WHERE " + filter).first(decoding: Count.self)?.n ?? 0
         } else {
             let list = columns.map { "CAST(p.\($0) AS TEXT) AS \($0)" }.joined(separator: ", ")
-            let groups = columns.map { "p.\($0)" }.joined(separator: ", ")
-            let rows = try await sql.raw("SELECT \(unsafeRaw: list), COUNT(*) AS n FROM catalog_published p WHERE " + filter + " GROUP BY \(unsafeRaw: groups)").all()
+            let groups = (["is_open"] + columns).map { "p.\($0)" }.joined(separator: ", ")
+            let rows = try await sql.raw("SELECT \(unsafeRaw: list), COUNT(*) AS n FROM " + counted + " WHERE " + filter + " GROUP BY \(unsafeRaw: groups)").all()
             var counts: [CatalogQuery.Facet: [String: Int]] = [:]
             for row in rows {
                 let n = try row.decode(column: "n", as: Int.self)
@@ -226,15 +247,20 @@ public enum SearchIndex {
         case .name: order = "p.name, p.code"
         case .relevance:
             if let first = query.terms.first {
-                // Entries whose name holds the term come before those that only mention it.
-                order = "CASE WHEN p.name LIKE \(bind: "%" + escapeLike(first) + "%") ESCAPE '\\' THEN 0 ELSE 1 END, p.modified_at DESC, p.code"
+                // Entries whose name holds the term come before those that only mention it. Names keep
+                // their case; PostgreSQL's ILIKE costs several times LIKE, so it is used only when the
+                // term has letters with case (SQLite's LIKE ignores ASCII case anyway).
+                let caseless = first.uppercased() == first
+                let like = isPostgres && !caseless ? "ILIKE" : "LIKE"
+                order = "CASE WHEN p.name \(unsafeRaw: like) \(bind: "%" + escapeLike(first) + "%") ESCAPE '\\' THEN 0 ELSE 1 END, p.modified_at DESC, p.code"
             } else {
                 order = "p.modified_at DESC, p.code"
             }
         }
         var entries: [PublishedEntry] = []
         if query.limit > 0, total > 0 {
-            let rows = try await sql.raw("SELECT p.entry_id FROM catalog_published p WHERE " + filter + " ORDER BY " + order + " LIMIT \(unsafeRaw: String(query.limit)) OFFSET \(unsafeRaw: String(query.offset))").all()
+            let pageFilter = matchesFullText(query) ? filter : conditions(query, viewer: viewer, isPostgres: isPostgres, visibilityIndexed: false)
+            let rows = try await sql.raw("SELECT p.entry_id FROM catalog_published p WHERE " + pageFilter + " ORDER BY " + order + " LIMIT \(unsafeRaw: String(query.limit)) OFFSET \(unsafeRaw: String(query.offset))").all()
             let ids = try rows.map { try $0.decode(column: "entry_id", as: UUID.self) }
             let found = try await PublishedEntry.query(on: db).filter(\.$id ~~ ids).all()
             let byID = Dictionary(uniqueKeysWithValues: found.map { ($0.id!, $0) })
