@@ -40,6 +40,8 @@ public let allMigrations: [any Migration] = [
     AddBigramSearch(),
     // Facet counts from covering indexes; lower-case search text.
     AddFacetIndexes(),
+    // Which department each hosted table belongs to.
+    CreateHostedTables(),
 ]
 
 /// Sets up one node: database, middleware, pages, routes.

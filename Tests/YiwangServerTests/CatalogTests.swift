@@ -284,11 +284,44 @@ struct CatalogTests {
             #expect(try await service.probeDue(interval: 15 * 60, prober: prober, limit: 5000) >= 1)
             let after = try #require(try await PublishedEntry.find(UUID(uuidString: id), on: h.db))
             #expect(!after.hasLiveMount)
-            // a hosted table mount is live when the table exists
-            let table = try await world.post(world.staff, "/api/catalog/entries/\(id)/mounts", ["kind": "table", "target": "hosted_no_such_table"])
-            #expect(((table.jsonObject["mounts"] as? [[String: Any]]) ?? []).contains { $0["target"] as? String == "hosted_no_such_table" && $0["isLive"] as? Bool == false })
             // the platform's own tables are never mountable
             #expect(try await world.post(world.staff, "/api/catalog/entries/\(id)/mounts", ["kind": "table", "target": "accounts"]).status == .unprocessableEntity)
+        }
+    }
+
+    @Test func onlyTheOwningDepartmentMountsAHostedTable() async throws {
+        try await withHarness(demo: true) { h in
+            let world = try await CatalogWorld.make(h)
+            let id = try await world.draft(CatalogWorld.metadata(name: "归集表挂接测试资源"))
+            try await world.publish(id)
+            let entry = try #require(try await CatalogEntry.find(UUID(uuidString: id), on: h.db))
+            // the city authority registers a hosted table for the approval bureau; nobody else may
+            let registration: [String: Any] = ["name": "hosted_xzsp_licences", "departmentID": entry.providerID.uuidString, "description": "审批证照归集"]
+            #expect(try await world.post(world.staff, "/api/catalog/hosted-tables", registration).status == .forbidden)
+            #expect(try await world.post(world.platformAdmin, "/api/catalog/hosted-tables", registration).status == .created)
+            #expect(try await world.post(world.platformAdmin, "/api/catalog/hosted-tables", registration).status == .conflict)
+            #expect(try await world.post(world.platformAdmin, "/api/catalog/hosted-tables", ["name": "accounts", "departmentID": entry.providerID.uuidString]).status == .unprocessableEntity)
+            #expect(try await world.post(world.platformAdmin, "/api/catalog/hosted-tables", ["name": "hosted_nobody", "departmentID": UUID().uuidString]).status == .unprocessableEntity)
+            // staff see their own department's hosted tables only
+            let listed = try await world.staff.api("/api/catalog/hosted-tables")
+            let names = ((try? JSONSerialization.jsonObject(with: Data(listed.text.utf8))) as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+            #expect(names.contains("hosted_xzsp_licences"))
+            let others = try await HostedTable.query(on: h.db).filter(\.$departmentID != entry.providerID).all()
+            let foreign = try #require(others.first?.name)
+            #expect(!names.contains(foreign))
+            // its own table mounts (not live until aggregation creates it); another department's, or an unregistered one, is refused
+            let mounted = try await world.post(world.staff, "/api/catalog/entries/\(id)/mounts", ["kind": "table", "target": "hosted_xzsp_licences"])
+            #expect(mounted.status == .created)
+            #expect(((mounted.jsonObject["mounts"] as? [[String: Any]]) ?? []).contains { $0["target"] as? String == "hosted_xzsp_licences" && $0["isLive"] as? Bool == false })
+            let stolen = try await world.post(world.staff, "/api/catalog/entries/\(id)/mounts", ["kind": "table", "target": foreign])
+            #expect(stolen.status == .unprocessableEntity)
+            #expect(stolen.text.contains("not-your-table"))
+            let unknown = try await world.post(world.staff, "/api/catalog/entries/\(id)/mounts", ["kind": "table", "target": "hosted_no_such_table"])
+            #expect(unknown.text.contains("unregistered-table"))
+            // not even the city authority mounts a table on an entry of another department
+            #expect(try await world.post(world.platformAdmin, "/api/catalog/entries/\(id)/mounts", ["kind": "table", "target": foreign]).status == .unprocessableEntity)
+            // the entry page offers the department's hosted tables
+            #expect(try await world.staff.get("/catalog/entries/\(id)").text.contains("hosted_xzsp_licences"))
         }
     }
 
@@ -434,6 +467,76 @@ struct CatalogTests {
             #expect(!after.text.contains("涉密人员名册"))
             let returned = try await world.post(authority, "/api/catalog/lists/negative/\(id)/review", ["confirm": false, "reason": "依据已废止，应改为有条件共享"])
             #expect(returned.jsonObject["status"] as? String == "returned")
+        }
+    }
+
+    @Test func systemChangesAndNegativeReviewsWorkFromThePages() async throws {
+        try await withHarness(demo: true) { h in
+            let world = try await CatalogWorld.make(h)
+            // a department asks, on its workspace, to rename one of its active systems
+            let staffDepartment = try #require(try await CatalogEntry.find(UUID(uuidString: try await world.draft()), on: h.db)?.providerID)
+            let system = try #require(try await InformationSystem.query(on: h.db).filter(\.$departmentID == staffDepartment).filter(\.$status == .active).first())
+            let workspace = try await world.staff.get("/console/catalog")
+            #expect(workspace.text.contains("/console/catalog/systems/\(system.id!.uuidString.lowercased())/requests"))
+            let bad = try await world.staff.submit("/console/catalog/systems/\(system.id!.uuidString.lowercased())/requests", fields: ["kind": "explode"])
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.text.contains("请选择更名、停用或退役"))
+            let noName = try await world.staff.submit("/console/catalog/systems/\(system.id!.uuidString.lowercased())/requests", fields: ["kind": "rename", "new_name": ""])
+            #expect(noName.status == .unprocessableEntity)
+            let asked = try await world.staff.submit("/console/catalog/systems/\(system.id!.uuidString.lowercased())/requests", fields: ["kind": "rename", "new_name": "审批服务综合平台"])
+            #expect(asked.status == .ok)
+            #expect(asked.text.contains("申请已提交"))
+            // the city authority approves it on the dashboard
+            let request = try #require(try await SystemRequest.query(on: h.db).filter(\.$system.$id == system.id!).filter(\.$status == .pending).first())
+            let dashboard = try await world.platformAdmin.get("/console/catalog/dashboard")
+            #expect(dashboard.text.contains("审批服务综合平台"))
+            #expect(try await world.platformAdmin.submit("/console/catalog/dashboard/system-requests/\(request.id!.uuidString.lowercased())", fields: ["decision": "approve"]).status == .ok)
+            #expect(try await InformationSystem.find(system.id, on: h.db)?.name == "审批服务综合平台")
+
+            // a year on, the demo's negative list is due; the dashboard lists it with its basis
+            h.clock.advance(by: 366 * 86_400)
+            let authority = h.browser()
+            try await authority.signIn("admin", "yiwang-admin-2026", totp: h.currentTOTP(DemoCity.demoTOTPSecret))
+            let due = try await authority.get("/console/catalog/dashboard")
+            #expect(due.status == .ok)
+            let negative = try #require(try await PublishedEntry.query(on: h.db).filter(\.$shareType == 3).sort(\.$name).sort(\.$code).first())
+            let negativeID = negative.id!.uuidString.lowercased()
+            #expect(due.text.contains("action=\"/console/catalog/dashboard/negative/\(negativeID)\""))
+            // returning without a reason is refused; confirming takes it off the due list
+            let noReason = try await authority.submit("/console/catalog/dashboard/negative/\(negativeID)", fields: ["decision": "return", "reason": ""])
+            #expect(noReason.text.contains("请填写理由"))
+            let confirmed = try await authority.submit("/console/catalog/dashboard/negative/\(negativeID)", fields: ["decision": "confirm"])
+            #expect(confirmed.status == .ok)
+            // (the page's own links name the path it answered; the review form is what must be gone)
+            #expect(!confirmed.text.contains("action=\"/console/catalog/dashboard/negative/\(negativeID)\""))
+            // the API's due list agrees, and pages through all of it
+            let apiDue = try await authority.api("/api/catalog/lists/negative?due=true&page=1")
+            let dueItems = (try? JSONSerialization.jsonObject(with: Data(apiDue.text.utf8))) as? [[String: Any]] ?? []
+            let dueCount = try await PublishedEntry.query(on: h.db).filter(\.$shareType == 3).count() - 1
+            #expect(dueItems.count == min(100, dueCount))
+            #expect(!dueItems.contains { ($0["id"] as? String)?.lowercased() == negativeID })
+            let staff = h.browser()
+            try await staff.signIn("xzsp.staff", "yiwang-staff-2026")
+            #expect(try await staff.submit("/console/catalog/dashboard/negative/\(negativeID)", fields: ["decision": "confirm"]).status == .forbidden)
+        }
+    }
+
+    @Test func theClassificationReachesTheFourthLevel() async throws {
+        try await withHarness(demo: true) { h in
+            let classes = try await h.browser().api("/api/catalog/classes")
+            let nodes = (try? JSONSerialization.jsonObject(with: Data(classes.text.utf8))) as? [[String: Any]] ?? []
+            let fourth = nodes.filter { $0["level"] as? Int == 4 }
+            #expect(fourth.contains { $0["code"] as? String == "1050201" && $0["parent"] as? String == "10502" })
+            // entries catalogued under a 细目 are found under its 目 and 项
+            let leaf = try await PublishedEntry.query(on: h.db).filter(\.$classCode == "1030201").count()
+            #expect(leaf > 0)
+            let staff = h.browser()
+            try await staff.signIn("xzsp.staff", "yiwang-staff-2026")
+            for ancestor in ["10302", "103"] {
+                let result = try await staff.api("/api/catalog/entries?class=\(ancestor)&per_page=1")
+                let counts = result.jsonObject["facets"] as? [String: [[String: Any]]] ?? [:]
+                #expect(counts["class_code"]?.contains { $0["value"] as? String == "1030201" && ($0["count"] as? Int ?? 0) == leaf } == true, "\(ancestor)")
+            }
         }
     }
 

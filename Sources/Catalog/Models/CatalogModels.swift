@@ -225,3 +225,18 @@ public final class Mount: Model, @unchecked Sendable {
 
     public init() {}
 }
+
+/// A table the platform hosts for a department (filled by aggregation). Only its department can
+/// mount it: the registry is what says whose a `hosted_…` table is.
+public final class HostedTable: Model, @unchecked Sendable {
+    public static let schema = "catalog_hosted_tables"
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "name") public var name: String
+    @Field(key: "department_id") public var departmentID: UUID
+    @Field(key: "description") public var description: String
+    @Field(key: "created_by") public var createdBy: String
+    @Field(key: "created_at") public var createdAt: Date
+
+    public init() {}
+}

@@ -221,6 +221,21 @@ enum CatalogAPI {
             return .noContent
         }
 
+        routes.endpoint(.GET, CatalogPath.hostedTables.components, access: .roles(staffRoles), kind: .api(.init("平台归集表（本部门；城市管理员和审计员看全部）", tag: tag))) { req async throws -> [HostedTableView] in
+            let principal = try await req.requirePrincipal()
+            var query = HostedTable.query(on: req.db).sort(\.$name)
+            if !principal.roles.contains(.platformAdmin), !principal.roles.contains(.auditor) {
+                query = query.filter(\.$departmentID == (principal.departmentID ?? UUID()))
+            }
+            return try await query.all().map(HostedTableView.init)
+        }
+        routes.endpoint(.POST, CatalogPath.hostedTables.components, access: .roles([.platformAdmin]), kind: .api(.init("登记平台为部门归集的数据表（只有该部门能挂接）", tag: tag, body: .json(schema: "Object"), success: (201, "application/json")))) { req async throws -> Response in
+            struct Body: Content { var name: String; var departmentID: UUID; var description: String? }
+            let body = try req.content.decode(Body.self)
+            let table = try await req.mounts.registerHostedTable(name: body.name, departmentID: body.departmentID, description: body.description, by: req.requirePrincipal())
+            return try await HostedTableView(table).encodeResponse(status: .created, for: req)
+        }
+
         routes.endpoint(.GET, CatalogPath.systems.components, access: .roles(staffRoles), kind: .api(.init("信息系统登记（本部门；城市管理员看全部）", tag: tag))) { req async throws -> [SystemView] in
             let principal = try await req.requirePrincipal()
             var query = InformationSystem.query(on: req.db).sort(\.$name)
@@ -271,18 +286,12 @@ enum CatalogAPI {
             return DemandView(try await req.demands.assign(id, to: body.departmentID, by: req.requirePrincipal()))
         }
         routes.endpoint(.GET, CatalogPath.supplyList.components, access: .roles(staffRoles), kind: .api(.init("供给清单：已发布可共享的条目及挂接情况", tag: tag, query: ["page"]))) { req async throws -> SearchPage in
-            try await list(req, negative: false)
+            try await supplyList(req)
         }
-        routes.endpoint(.GET, CatalogPath.negativeList.components, access: .roles(staffRoles), kind: .api(.init("负面清单：不予共享的条目、依据和复核情况", tag: tag, query: ["page", "due"]))) { req async throws -> [NegativeItem] in
-            let page = try await list(req, negative: true)
-            let reviews = try await req.catalogService.negativeReviews()
-            let documents = try await PublishedEntry.query(on: req.db).filter(\.$id ~~ page.items.map(\.id)).all()
-            let bases = Dictionary(uniqueKeysWithValues: documents.map { ($0.id!, (try? JSONDecoder().decode(EntryMetadata.self, from: Data($0.document.utf8)))?.shareBasis ?? "") })
-            let items = page.items.map { item in
-                let reviewed = reviews[item.id] ?? item.modifiedAt
-                return NegativeItem(id: item.id, code: item.code, name: item.name, provider: item.provider, basis: bases[item.id] ?? "", lastReviewedAt: reviewed, isReviewDue: req.now.timeIntervalSince(reviewed) > CatalogService.negativeReviewInterval)
-            }
-            return req.query[String.self, at: "due"] == "true" ? items.filter(\.isReviewDue) : items
+        routes.endpoint(.GET, CatalogPath.negativeList.components, access: .roles(staffRoles), kind: .api(.init("负面清单：不予共享的条目、依据和复核情况（每页 100 条）", tag: tag, query: ["page", "due"]))) { req async throws -> [NegativeItem] in
+            let page = min(max(1, req.query[Int.self, at: "page"] ?? 1), 100_000)
+            let items = try await req.catalogService.negativeList(dueOnly: req.query[String.self, at: "due"] == "true")
+            return items.dropFirst((page - 1) * 100).prefix(100).map(NegativeItem.init)
         }
         routes.endpoint(.POST, CatalogPath.negativeList.components(appending: ":id", "review"), access: .roles([.platformAdmin]), kind: .api(.init("复核负面清单条目（确认不予共享依据仍然成立，或退回部门重新编目）", tag: tag, body: .json(schema: "Object")))) { req async throws -> EntryView in
             struct Body: Content { var confirm: Bool; var reason: String? }
@@ -297,10 +306,11 @@ enum CatalogAPI {
     }
 
     /// The supply list (everything shared) or the negative list, 100 a page.
-    static func list(_ req: Request, negative: Bool) async throws -> SearchPage {
+    /// The supply list: published entries that may be shared, by name, 100 a page.
+    static func supplyList(_ req: Request) async throws -> SearchPage {
         let page = min(max(1, req.query[Int.self, at: "page"] ?? 1), 100_000)
-        var query = CatalogQuery(shareType: negative ? 3 : nil, offset: (page - 1) * 100, limit: 100, sort: .name, facets: [])
-        query.excludesNotShared = !negative
+        var query = CatalogQuery(offset: (page - 1) * 100, limit: 100, sort: .name, facets: [])
+        query.excludesNotShared = true
         let result = try await SearchIndex.search(query, viewer: .government, on: req.db)
         return SearchPage(
             total: result.total,
@@ -354,6 +364,16 @@ struct NegativeItem: Content {
     var basis: String
     var lastReviewedAt: Date
     var isReviewDue: Bool
+
+    init(_ item: CatalogService.NegativeListItem) {
+        id = item.id
+        code = item.code
+        name = item.name
+        provider = item.provider
+        basis = item.basis
+        lastReviewedAt = item.lastReviewedAt
+        isReviewDue = item.isReviewDue
+    }
 }
 
 struct ClassView: Content {
@@ -382,6 +402,20 @@ struct SystemView: Content {
         network = s.network
         status = s.status.rawValue
         clientID = s.clientID
+    }
+}
+
+struct HostedTableView: Content {
+    var name: String
+    var departmentID: UUID
+    var description: String
+    var createdAt: Date
+
+    init(_ t: HostedTable) {
+        name = t.name
+        departmentID = t.departmentID
+        description = t.description
+        createdAt = t.createdAt
     }
 }
 

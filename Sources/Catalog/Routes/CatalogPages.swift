@@ -39,6 +39,8 @@ struct EntryPage: Encodable, Sendable {
     var canReviewOnPlatform: Bool
     var canWithdraw: Bool
     var canMount: Bool
+    /// The provider's hosted tables, offered for table mounts.
+    var hostedTables: [String]
     var message: String?
     var errors: [String]
 }
@@ -132,6 +134,7 @@ enum CatalogPages {
         let insider = view.workingCopy != nil
         let entryStatus = CatalogEntry.Status(rawValue: view.status) ?? .draft
         let roles = principal?.roles ?? []
+        let hostedTables = insider ? try await HostedTable.query(on: req.db).filter(\.$departmentID == view.providerID).sort(\.$name).all().map(\.name) : []
         let model = EntryPage(
             id: id.uuidString.lowercased(), code: view.code, name: metadata.name, status: view.statusLabel, rows: rows,
             items: metadata.items.enumerated().map { .init(order: $0.offset + 1, name: $0.element.name, type: DataItem.types[$0.element.type] ?? $0.element.type, length: $0.element.length.map(String.init) ?? "", description: $0.element.description ?? "", shareType: $0.element.shareType.map(shareLabel) ?? "") },
@@ -143,7 +146,7 @@ enum CatalogPages {
             canReviewInDepartment: insider && entryStatus == .departmentReview && (roles.contains(.departmentAdmin) || roles.contains(.platformAdmin)),
             canReviewOnPlatform: entryStatus == .platformReview && roles.contains(.platformAdmin),
             canWithdraw: insider && view.publishedVersion != nil && entryStatus != .withdrawn && (roles.contains(.departmentAdmin) || roles.contains(.platformAdmin)),
-            canMount: insider, message: message, errors: errors)
+            canMount: insider, hostedTables: hostedTables, message: message, errors: errors)
         return try await req.renderPage("catalog/entry", title: "entry_title", model: model, wide: true, status: status)
     }
 

@@ -7,6 +7,7 @@ public enum CatalogPath: String, CaseIterable, Sendable {
     case entries = "/api/catalog/entries"
     case systems = "/api/catalog/systems"
     case systemRequests = "/api/catalog/system-requests"
+    case hostedTables = "/api/catalog/hosted-tables"
     case demands = "/api/catalog/demands"
     case supplyList = "/api/catalog/lists/supply"
     case negativeList = "/api/catalog/lists/negative"

@@ -7,7 +7,7 @@ import YiwangPlatform
 
 struct WorkspacePage: Encodable, Sendable {
     struct EntryRow: Encodable, Sendable { var href: String; var code: String; var name: String; var status: String }
-    struct SystemRow: Encodable, Sendable { var name: String; var status: String; var deployment: String; var clientID: String }
+    struct SystemRow: Encodable, Sendable { var id: String; var name: String; var status: String; var deployment: String; var clientID: String; var isActive: Bool }
     struct DemandRow: Encodable, Sendable { var title: String; var status: String; var deadline: String; var purpose: String }
     struct ClassOption: Encodable, Sendable { var code: String; var label: String }
     var department: String
@@ -26,6 +26,7 @@ struct DashboardPage: Encodable, Sendable {
     struct StatRow: Encodable, Sendable { var label: String; var published: Int; var mounted: Int; var mountRate: String; var timelinessRate: String }
     struct RequestRow: Encodable, Sendable { var id: String; var system: String; var kind: String; var newName: String }
     struct DemandRow: Encodable, Sendable { var title: String; var department: String; var deadline: String; var status: String }
+    struct NegativeRow: Encodable, Sendable { var id: String; var href: String; var code: String; var name: String; var provider: String; var basis: String; var lastReviewed: String }
     var city: StatRow
     var departments: [StatRow]
     var divisions: [StatRow]
@@ -33,6 +34,8 @@ struct DashboardPage: Encodable, Sendable {
     var overdue: [DemandRow]
     var awaitingPlatform: Int
     var negativeCount: Int
+    var negativeDue: [NegativeRow]
+    var negativeDueMore: Int
     var message: String?
 }
 
@@ -44,12 +47,14 @@ enum CatalogWorkspacePages {
         }
         routes.endpoint(.POST, CatalogPath.workspace.components + ["entries"], access: .roles(CatalogAPI.makers), kind: .page, use: createEntry)
         routes.endpoint(.POST, CatalogPath.workspace.components + ["systems"], access: .roles([.departmentAdmin, .departmentStaff]), kind: .page, use: registerSystem)
+        routes.endpoint(.POST, CatalogPath.workspace.components + ["systems", ":id", "requests"], access: .roles([.departmentAdmin, .departmentStaff]), kind: .page, use: requestSystemChange)
         routes.endpoint(.POST, CatalogPath.workspace.components + ["demands"], access: .roles([.departmentAdmin, .departmentStaff]), kind: .page, use: fileDemand)
         routes.endpoint(.POST, CatalogPath.workspace.components + ["imports"], access: .roles([.departmentAdmin, .departmentStaff]), kind: .page, body: .collect(maxSize: "10mb"), use: importFile)
         routes.endpoint(.GET, CatalogPath.dashboard.components, access: .roles([.platformAdmin, .auditor]), kind: .page) { req in
             try await dashboard(req, message: nil)
         }
         routes.endpoint(.POST, CatalogPath.dashboard.components + ["system-requests", ":id"], access: .roles([.platformAdmin]), kind: .page, use: decideRequest)
+        routes.endpoint(.POST, CatalogPath.dashboard.components + ["negative", ":id"], access: .roles([.platformAdmin]), kind: .page, use: reviewNegative)
     }
 
     static func workspace(_ req: Request, message: String? = nil, errors: [String] = [], report: [String] = [], values: [String: String] = [:], status: HTTPResponseStatus = .ok) async throws -> Response {
@@ -77,7 +82,9 @@ enum CatalogWorkspacePages {
         }
         let model = WorkspacePage(
             department: department?.name ?? "", entries: mine.map(row), reviews: reviews.map(row),
-            systems: systems.map { .init(name: $0.name, status: $0.status.rawValue, deployment: SystemRegistry.deployments[$0.deployment] ?? $0.deployment, clientID: $0.clientID ?? "") },
+            systems: systems.map {
+                .init(id: $0.id!.uuidString.lowercased(), name: $0.name, status: $0.status.rawValue, deployment: SystemRegistry.deployments[$0.deployment] ?? $0.deployment, clientID: $0.clientID ?? "", isActive: $0.status == .active)
+            },
             demands: demands.map { .init(title: $0.title, status: $0.status.rawValue, deadline: $0.deadline, purpose: $0.purpose) },
             classes: classes, message: message, errors: errors, importReport: report, values: values)
         return try await req.renderPage("catalog/workspace", title: "workspace_title", model: model, console: true, status: status)
@@ -130,6 +137,22 @@ enum CatalogWorkspacePages {
         }
     }
 
+    @Sendable static func requestSystemChange(_ req: Request) async throws -> Response {
+        struct Form: Content { var kind: String?; var new_name: String? }
+        let form = try req.content.decode(Form.self)
+        do {
+            guard let id = req.parameters.get("id", as: UUID.self) else { throw CatalogError.notFound("信息系统") }
+            guard let kind = SystemRequest.Kind(rawValue: form.kind ?? ""), kind != .register else {
+                throw CatalogError.invalid([.init(field: "kind", code: "unknown-kind", message: "请选择更名、停用或退役。")])
+            }
+            _ = try await req.systemRegistry.request(kind, systemID: id, newName: form.new_name, by: req.requirePrincipal())
+            return try await workspace(req, message: req.localized("system_request_filed"))
+        } catch {
+            guard let (errors, status) = messages(error) else { throw error }
+            return try await workspace(req, errors: errors, status: status)
+        }
+    }
+
     @Sendable static func fileDemand(_ req: Request) async throws -> Response {
         struct Form: Content { var title: String?; var purpose: String?; var scenario: String?; var legal_basis: String?; var deadline: String? }
         let form = try req.content.decode(Form.self)
@@ -170,14 +193,35 @@ enum CatalogWorkspacePages {
         let requests = try await SystemRequest.query(on: req.db).filter(\.$status == .pending).with(\.$system).sort(\.$createdAt).all()
         let departments = Dictionary(uniqueKeysWithValues: try await OrganisationDirectory.departments(on: req.db).map { ($0.id, $0.name) })
         let overdue = try await req.demands.overdue()
+        let negativeDue = try await req.catalogService.negativeList(dueOnly: true)
         let model = DashboardPage(
             city: row(report.citywide), departments: report.byDepartment.map(row), divisions: report.byDivision.map(row),
             requests: requests.map { .init(id: $0.id!.uuidString.lowercased(), system: $0.system.name, kind: $0.kind.rawValue, newName: $0.newName ?? "") },
             overdue: overdue.map { .init(title: $0.title, department: departments[$0.departmentID] ?? "", deadline: $0.deadline, status: $0.status.rawValue) },
             awaitingPlatform: try await CatalogEntry.query(on: req.db).filter(\.$status == .platformReview).count(),
             negativeCount: try await PublishedEntry.query(on: req.db).filter(\.$shareType == 3).count(),
+            negativeDue: negativeDue.prefix(50).map {
+                .init(id: $0.id.uuidString.lowercased(), href: CatalogPath.entryPage($0.id), code: $0.code, name: $0.name, provider: $0.provider, basis: $0.basis, lastReviewed: Day($0.lastReviewedAt).description)
+            },
+            negativeDueMore: max(0, negativeDue.count - 50),
             message: message)
         return try await req.renderPage("catalog/dashboard", title: "dashboard_title", model: model, console: true)
+    }
+
+    @Sendable static func reviewNegative(_ req: Request) async throws -> Response {
+        struct Form: Content { var decision: String?; var reason: String? }
+        let form = try req.content.decode(Form.self)
+        do {
+            guard let id = req.parameters.get("id", as: UUID.self) else { throw CatalogError.notFound("目录条目") }
+            guard let decision = form.decision, ["confirm", "return"].contains(decision) else {
+                throw CatalogError.invalid([.init(field: "decision", code: "unknown-decision", message: "请选择确认或退回。")])
+            }
+            _ = try await req.catalogService.reviewNegative(id, confirm: decision == "confirm", reason: form.reason, by: req.requirePrincipal())
+            return try await dashboard(req, message: req.localized("negative_reviewed"))
+        } catch {
+            guard let (errors, _) = messages(error) else { throw error }
+            return try await dashboard(req, message: errors.joined(separator: " "))
+        }
     }
 
     @Sendable static func decideRequest(_ req: Request) async throws -> Response {

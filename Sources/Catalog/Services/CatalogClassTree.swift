@@ -12,6 +12,16 @@ public enum CatalogClassTree {
         ("209", "城乡建设", "2", 2), ("210", "社区治理", "2", 2), ("211", "生态环境", "2", 2), ("212", "应急维稳", "2", 2),
     ]
 
+    /// The level of a base or theme class from its code: 类 `1`, 项 `101`, 目 `10101`, 细目 `1010101`.
+    public static func level(of code: String) -> Int {
+        switch code.count {
+        case 1: 1
+        case 3: 2
+        case 5: 3
+        default: 4
+        }
+    }
+
     /// Creates the fixed classes that are missing; safe to run on every start.
     public static func ensure(on database: any Database) async throws {
         let existing = Set(try await CatalogClass.query(on: database).filter(\.$level <= 2).filter(\.$departmentID == nil).all().compactMap(\.id))

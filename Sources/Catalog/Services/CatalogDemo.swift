@@ -54,7 +54,7 @@ public enum CatalogDemo {
             try await CatalogClassTree.ensure(on: db)
             let existing = Set(try await CatalogClass.query(on: db).all().compactMap(\.id))
             for node in templates.classes where !existing.contains(node.code) {
-                try await CatalogClass(code: node.code, name: node.name, parentCode: node.parent, level: node.code.count == 1 ? 1 : node.code.count == 3 ? 2 : 3).create(on: db)
+                try await CatalogClass(code: node.code, name: node.name, parentCode: node.parent, level: CatalogClassTree.level(of: node.code)).create(on: db)
             }
             let divisions = try await OrganisationDirectory.divisions(on: db).filter { $0.level == "county" }
             var units: [(DepartmentSummary, Templates.Unit, [String: UUID])] = []
@@ -85,10 +85,17 @@ public enum CatalogDemo {
                     systems[template.name] = system.id
                     systemCount += 1
                 }
-                // Each unit has a hosted table on the platform, the target of its table mounts.
+                // Each unit has a hosted table on the platform, registered to it: the target of its table mounts.
                 if let sql = db as? any SQLDatabase {
                     try await sql.raw("CREATE TABLE IF NOT EXISTS \(unsafeRaw: hostedTable(index)) (id INTEGER PRIMARY KEY, record TEXT NOT NULL)").run()
                 }
+                let hosted = HostedTable()
+                hosted.name = hostedTable(index)
+                hosted.departmentID = department.id
+                hosted.description = "\(department.name)归集数据"
+                hosted.createdBy = actor
+                hosted.createdAt = now
+                try await hosted.create(on: db)
                 units.append((department, unit, systems))
             }
 

@@ -13,6 +13,7 @@ public enum CatalogError: Error, ProblemConvertible, Equatable {
     case duplicateName(String)
     case unknownClass(String)
     case unsafeMountURL(String)
+    case hostedTableExists(String)
 
     public var problem: Problem {
         switch self {
@@ -30,6 +31,8 @@ public enum CatalogError: Error, ProblemConvertible, Equatable {
             return Problem(slug: "catalog-duplicate-name", title: "名称重复", status: 409, detail: "本部门已有名为“\(name)”的信息资源。")
         case .unknownClass(let code):
             return Problem(slug: "catalog-unknown-class", title: "未知的资源分类", status: 422, detail: "资源分类 \(code) 不存在。", errors: [.init(field: "classCode", code: "unknown-class", message: "资源分类 \(code) 不存在。")])
+        case .hostedTableExists(let name):
+            return Problem(slug: "catalog-hosted-table-exists", title: "归集表已登记", status: 409, detail: "数据表 \(name) 已经登记过。")
         case .unsafeMountURL(let reason):
             return Problem(slug: "catalog-unsafe-mount-url", title: "挂接地址不可用", status: 422, detail: reason, errors: [.init(field: "target", code: "unsafe-url", message: reason)])
         }

@@ -252,14 +252,33 @@ public struct CatalogService: Sendable {
         return entry
     }
 
-    /// When each not-shared entry was last reviewed (its publication counts as a review).
-    public func negativeReviews() async throws -> [UUID: Date] {
-        let published = try await PublishedEntry.query(on: database).filter(\.$shareType == 3).all()
-        let ids = published.compactMap(\.id)
+    /// One entry of the negative list, with its basis and when it was last reviewed.
+    public struct NegativeListItem: Sendable {
+        public var id: UUID
+        public var code: String
+        public var name: String
+        public var provider: String
+        public var basis: String
+        public var lastReviewedAt: Date
+        public var isReviewDue: Bool
+    }
+
+    /// The negative list, by name: every published not-shared entry, or only those whose yearly
+    /// review is due. Publication counts as a review, and so do a confirmation and a return.
+    public func negativeList(dueOnly: Bool) async throws -> [NegativeListItem] {
+        let published = try await PublishedEntry.query(on: database).filter(\.$shareType == 3).sort(\.$name).sort(\.$code).all()
         var latest = Dictionary(uniqueKeysWithValues: published.map { ($0.id!, $0.modifiedAt) })
-        let events = try await EntryEvent.query(on: database).filter(\.$entry.$id ~~ ids).filter(\.$action == "negative.confirm").all()
+        let events = try await EntryEvent.query(on: database).filter(\.$entry.$id ~~ published.compactMap(\.id)).filter(\.$action ~~ ["negative.confirm", "negative.return"]).all()
         for event in events where event.at > latest[event.$entry.id, default: .distantPast] { latest[event.$entry.id] = event.at }
-        return latest
+        let now = platform.clock.now()
+        let decoder = JSONDecoder()
+        return published.compactMap { row in
+            let reviewed = latest[row.id!] ?? row.modifiedAt
+            let due = now.timeIntervalSince(reviewed) > Self.negativeReviewInterval
+            guard due || !dueOnly else { return nil }
+            let basis = (try? decoder.decode(EntryMetadata.self, from: Data(row.document.utf8)))?.shareBasis ?? ""
+            return NegativeListItem(id: row.id!, code: row.code, name: row.name, provider: row.providerName, basis: basis, lastReviewedAt: reviewed, isReviewDue: due)
+        }
     }
 
     func transition(

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Fluent
+import Identity
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -183,9 +184,16 @@ public struct MountService: Sendable {
         let target = input.target.trimmingCharacters(in: .whitespaces)
         switch kind {
         case .table:
-            // Only tables the platform hosts for departments (hosted_…) can be mounted, never its own tables.
-            guard target.range(of: "^hosted_[a-z0-9_]{1,55}$", options: .regularExpression) != nil else {
-                throw CatalogError.invalid([.init(field: "target", code: "invalid-table", message: "只能挂接平台归集的数据表（以 hosted_ 开头，由小写字母、数字和下划线组成）。")])
+            // Only tables the platform hosts for the entry's department, never its own tables nor
+            // another department's.
+            guard Self.isHostedTableName(target) else {
+                throw CatalogError.invalid([.init(field: "target", code: "invalid-table", message: Self.hostedTableNameRule)])
+            }
+            guard let hosted = try await HostedTable.query(on: database).filter(\.$name == target).first() else {
+                throw CatalogError.invalid([.init(field: "target", code: "unregistered-table", message: "数据表 \(target) 未在平台登记为归集表。")])
+            }
+            guard hosted.departmentID == entry.providerID else {
+                throw CatalogError.invalid([.init(field: "target", code: "not-your-table", message: "数据表 \(target) 是为其他部门归集的，只能挂接本部门的归集表。")])
             }
         case .file, .api:
             if let refusal = policy.refusal(for: target) { throw CatalogError.unsafeMountURL(refusal) }
@@ -212,14 +220,47 @@ public struct MountService: Sendable {
         return mount
     }
 
+    static func isHostedTableName(_ name: String) -> Bool {
+        name.range(of: "^hosted_[a-z0-9_]{1,55}$", options: .regularExpression) != nil
+    }
+
+    static let hostedTableNameRule = "只能挂接平台归集的数据表（以 hosted_ 开头，由小写字母、数字和下划线组成）。"
+
+    /// Registers a table the platform hosts for a department (until aggregation registers its own).
+    public func registerHostedTable(name rawName: String, departmentID: UUID, description: String?, by actor: Principal) async throws -> HostedTable {
+        let name = rawName.trimmingCharacters(in: .whitespaces)
+        guard Self.isHostedTableName(name) else {
+            throw CatalogError.invalid([.init(field: "name", code: "invalid-table", message: Self.hostedTableNameRule)])
+        }
+        guard try await OrganisationDirectory.department(departmentID, on: database) != nil else {
+            throw CatalogError.invalid([.init(field: "departmentID", code: "unknown-department", message: "部门不存在。")])
+        }
+        let table = HostedTable()
+        table.name = name
+        table.departmentID = departmentID
+        table.description = description?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        table.createdBy = actor.auditActor
+        table.createdAt = platform.clock.now()
+        try await database.transaction { db in
+            guard try await HostedTable.query(on: db).filter(\.$name == name).first() == nil else { throw CatalogError.hostedTableExists(name) }
+            try await table.create(on: db)
+            try await AuditLog.append(AuditEntry(actor: actor.auditActor, action: "catalog.hosted_table.register", target: "hosted-table:\(name)", detail: ["department": departmentID.uuidString]), at: platform.clock.now(), on: db)
+        }
+        return table
+    }
+
     /// Probes one mount now (just after it is attached) and updates its entry's liveness.
     public func probe(_ mount: Mount, prober: any MountProber) async throws {
+        try await probe(mount, prober: prober, at: platform.clock.now())
+    }
+
+    func probe(_ mount: Mount, prober: any MountProber, at now: Date) async throws {
         let result: ProbeResult
         switch mount.kind {
         case .table: result = try await probeTable(mount.target)
         case .file, .api: result = await prober.probe(mount.target, policy: policy)
         }
-        mount.lastProbeAt = platform.clock.now()
+        mount.lastProbeAt = now
         mount.isLive = result.isLive
         mount.lastProbeDetail = String(result.detail.prefix(500))
         try await mount.save(on: database)
@@ -240,18 +281,7 @@ public struct MountService: Sendable {
             guard let id = mount.id else { continue }
             let claimed = try await claim(id, cutoff: cutoff, now: now)
             guard claimed else { continue }
-            let result: ProbeResult
-            switch mount.kind {
-            case .table:
-                result = try await probeTable(mount.target)
-            case .file, .api:
-                result = await prober.probe(mount.target, policy: policy)
-            }
-            mount.lastProbeAt = now
-            mount.isLive = result.isLive
-            mount.lastProbeDetail = String(result.detail.prefix(500))
-            try await mount.save(on: database)
-            try await refreshLiveness(of: mount.$entry.id)
+            try await probe(mount, prober: prober, at: now)
             probed += 1
         }
         return probed

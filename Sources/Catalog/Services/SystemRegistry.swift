@@ -87,7 +87,7 @@ public struct SystemRegistry: Sendable {
         let request = SystemRequest()
         request.$system.id = systemID
         request.kind = kind
-        request.newName = newName?.trimmingCharacters(in: .whitespaces)
+        request.newName = kind == .rename ? newName?.trimmingCharacters(in: .whitespaces) : nil
         request.status = .pending
         request.requestedBy = actor.auditActor
         request.createdAt = now
