@@ -20,7 +20,7 @@ public struct Dependencies: Sendable {
 
     public init(
         clock: any PlatformClock = SystemClock(), secrets: any SecretGenerator = SystemSecretGenerator(),
-        identity: IdentityServices = IdentityServices(), catalog: CatalogServices = CatalogServices(prober: LiveMountProber.shared)
+        identity: IdentityServices = IdentityServices(), catalog: CatalogServices = CatalogServices(prober: LiveMountProber())
     ) {
         self.clock = clock
         self.secrets = secrets

@@ -90,43 +90,60 @@ public protocol MountProber: Sendable {
     func probe(_ url: String, policy: MountURLPolicy) async -> ProbeResult
 }
 
-/// Probes over HTTP with a short timeout, resolving the host first so a name cannot point the
-/// probe at a refused address, and never following redirects.
+/// Probes over HTTP with a short timeout, never following redirects. The host is resolved and
+/// every address checked first, and the probe then connects to the checked address itself: a name
+/// cannot answer the check with a public address and the connection with a refused one (DNS
+/// rebinding). TLS still verifies the certificate for the host name.
 public struct LiveMountProber: MountProber {
-    let client: HTTPClient
+    public init() {}
 
-    public init(client: HTTPClient) { self.client = client }
-
-    /// The process's prober, on one long-lived client.
-    public static let shared = LiveMountProber(client: makeClient())
-
-    /// A client for probing: no redirects (each hop would escape the address checks), short timeouts.
-    static func makeClient() -> HTTPClient {
+    /// A client for one probe: pinned to the checked address, no redirects (each hop would escape
+    /// the checks), short timeouts.
+    static func makeClient(pinning overrides: [String: String]) -> HTTPClient {
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(3), read: .seconds(5)))
         configuration.decompression = .disabled
+        configuration.dnsOverride = overrides
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
     public func probe(_ url: String, policy: MountURLPolicy) async -> ProbeResult {
         if let refusal = policy.refusal(for: url) { return ProbeResult(isLive: false, detail: refusal) }
-        guard let host = URLComponents(string: url)?.host else { return ProbeResult(isLive: false, detail: "无效地址") }
-        let addresses = await withCheckedContinuation { continuation in
-            // getaddrinfo blocks; keep it off the cooperative thread pool.
-            DispatchQueue.global().async { continuation.resume(returning: Self.resolve(host)) }
+        guard let host = URLComponents(string: url)?.host?.trimmingCharacters(in: CharacterSet(charactersIn: "[]")) else { return ProbeResult(isLive: false, detail: "无效地址") }
+        // A literal address was checked by the policy; a name is resolved and every address checked.
+        var targets: [String?] = [nil]
+        if !Self.isAddressLiteral(host) {
+            let addresses = await withCheckedContinuation { continuation in
+                // getaddrinfo blocks; keep it off the cooperative thread pool.
+                DispatchQueue.global().async { continuation.resume(returning: Self.resolve(host)) }
+            }
+            guard !addresses.isEmpty else { return ProbeResult(isLive: false, detail: "无法解析主机名 \(host)") }
+            for address in addresses {
+                if let refusal = policy.refusal(forAddress: address) { return ProbeResult(isLive: false, detail: "\(host) 解析到 \(address)：\(refusal)") }
+            }
+            // Unique addresses in resolver order (a dual-stack name may answer on one family only).
+            var seen: Set<String> = []
+            targets = addresses.filter { seen.insert($0).inserted }.prefix(4).map { $0 }
         }
-        for address in addresses {
-            if let refusal = policy.refusal(forAddress: address) { return ProbeResult(isLive: false, detail: "\(host) 解析到 \(address)：\(refusal)") }
+        var failure = ""
+        for address in targets {
+            let client = Self.makeClient(pinning: address.map { [host: $0] } ?? [:])
+            var status: Int?
+            do {
+                var request = HTTPClientRequest(url: url)
+                request.method = .GET
+                request.headers.add(name: "User-Agent", value: "Yiwang-Catalog-Probe/1.0")
+                status = Int(try await client.execute(request, timeout: .seconds(5)).status.code)
+            } catch {
+                failure = "无法连接\(address.map { "（\($0)）" } ?? "")：\(String(describing: error).prefix(200))"
+            }
+            try? await client.shutdown()
+            if let status { return ProbeResult(isLive: (200..<400).contains(status), detail: "HTTP \(status)") }
         }
-        do {
-            var request = HTTPClientRequest(url: url)
-            request.method = .GET
-            request.headers.add(name: "User-Agent", value: "Yiwang-Catalog-Probe/1.0")
-            let response = try await client.execute(request, timeout: .seconds(5))
-            let status = Int(response.status.code)
-            return ProbeResult(isLive: (200..<400).contains(status), detail: "HTTP \(status)")
-        } catch {
-            return ProbeResult(isLive: false, detail: "无法连接：\(String(describing: error).prefix(200))")
-        }
+        return ProbeResult(isLive: false, detail: failure)
+    }
+
+    static func isAddressLiteral(_ host: String) -> Bool {
+        host.contains(":") || MountURLPolicy.IPv4(host) != nil
     }
 
     static func resolve(_ host: String) -> [String] {

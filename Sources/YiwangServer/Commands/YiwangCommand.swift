@@ -40,7 +40,7 @@ func withApplication<T: Sendable>(
     let app = try await Application.make(Environment(name: "production", arguments: ["yiwang"]))
     app.logger.logLevel = environment.logLevel
     do {
-        let catalog = CatalogServices(prober: LiveMountProber.shared, allowsLoopbackMounts: environment.allowsLoopbackMounts)
+        let catalog = CatalogServices(prober: LiveMountProber(), allowsLoopbackMounts: environment.allowsLoopbackMounts)
         try configure(app, configuration: configuration, dependencies: Dependencies(identity: IdentityServices(passwordCost: environment.bcryptCost), catalog: catalog))
         let result = try await body(app)
         try await app.asyncShutdown()
