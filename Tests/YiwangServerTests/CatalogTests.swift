@@ -309,6 +309,8 @@ struct CatalogTests {
             let others = try await HostedTable.query(on: h.db).filter(\.$departmentID != entry.providerID).all()
             let foreign = try #require(others.first?.name)
             #expect(!names.contains(foreign))
+            // the entry page offers the department's hosted tables for table mounts
+            #expect(try await world.staff.get("/catalog/entries/\(id)").text.contains("<option value=\"hosted_xzsp_licences\">"))
             // its own table mounts (not live until aggregation creates it); another department's, or an unregistered one, is refused
             let mounted = try await world.post(world.staff, "/api/catalog/entries/\(id)/mounts", ["kind": "table", "target": "hosted_xzsp_licences"])
             #expect(mounted.status == .created)
@@ -320,8 +322,13 @@ struct CatalogTests {
             #expect(unknown.text.contains("unregistered-table"))
             // not even the city authority mounts a table on an entry of another department
             #expect(try await world.post(world.platformAdmin, "/api/catalog/entries/\(id)/mounts", ["kind": "table", "target": foreign]).status == .unprocessableEntity)
-            // the entry page offers the department's hosted tables
-            #expect(try await world.staff.get("/catalog/entries/\(id)").text.contains("hosted_xzsp_licences"))
+            // a registered table that exists probes live
+            let own = try #require(try await HostedTable.query(on: h.db).filter(\.$departmentID == entry.providerID).filter(\.$name != "hosted_xzsp_licences").first())
+            let live = try await world.post(world.staff, "/api/catalog/entries/\(id)/mounts", ["kind": "table", "target": own.name])
+            #expect(((live.jsonObject["mounts"] as? [[String: Any]]) ?? []).contains { $0["target"] as? String == own.name && $0["isLive"] as? Bool == true })
+            // a name with a line break is not a table name
+            #expect(try await world.post(world.platformAdmin, "/api/catalog/hosted-tables", ["name": "hosted_x\n", "departmentID": entry.providerID.uuidString]).status == .created)
+            #expect(try await world.post(world.platformAdmin, "/api/catalog/hosted-tables", ["name": "hosted_x\nDROP", "departmentID": entry.providerID.uuidString]).status == .unprocessableEntity)
         }
     }
 
@@ -486,6 +493,16 @@ struct CatalogTests {
             let asked = try await world.staff.submit("/console/catalog/systems/\(system.id!.uuidString.lowercased())/requests", fields: ["kind": "rename", "new_name": "审批服务综合平台"])
             #expect(asked.status == .ok)
             #expect(asked.text.contains("申请已提交"))
+            // one request at a time per system
+            let again = try await world.staff.submit("/console/catalog/systems/\(system.id!.uuidString.lowercased())/requests", fields: ["kind": "disable"])
+            #expect(again.status == .conflict)
+            #expect(again.text.contains("已有一项申请等待城市管理员审批"))
+            // auditors see the dashboard but no decision forms
+            let auditor = h.browser()
+            try await auditor.signIn("auditor", "yiwang-audit-2026")
+            let audited = try await auditor.get("/console/catalog/dashboard")
+            #expect(audited.status == .ok)
+            #expect(audited.text.contains("审批服务综合平台") && !audited.text.contains("/console/catalog/dashboard/system-requests/"))
             // the city authority approves it on the dashboard
             let request = try #require(try await SystemRequest.query(on: h.db).filter(\.$system.$id == system.id!).filter(\.$status == .pending).first())
             let dashboard = try await world.platformAdmin.get("/console/catalog/dashboard")
@@ -504,6 +521,7 @@ struct CatalogTests {
             #expect(due.text.contains("action=\"/console/catalog/dashboard/negative/\(negativeID)\""))
             // returning without a reason is refused; confirming takes it off the due list
             let noReason = try await authority.submit("/console/catalog/dashboard/negative/\(negativeID)", fields: ["decision": "return", "reason": ""])
+            #expect(noReason.status == .unprocessableEntity)
             #expect(noReason.text.contains("请填写理由"))
             let confirmed = try await authority.submit("/console/catalog/dashboard/negative/\(negativeID)", fields: ["decision": "confirm"])
             #expect(confirmed.status == .ok)

@@ -16,6 +16,11 @@ public struct AddFacetIndexes: AsyncMigration {
     static let facetColumns = ["is_open", "class_code", "provider_id", "share_type", "format_class", "update_cycle", "division_code"]
 
     public func prepare(on database: any Database) async throws {
+        // One transaction: a failure leaves nothing half-done for the rerun to trip over.
+        try await database.transaction { try await prepareAll(on: $0) }
+    }
+
+    func prepareAll(on database: any Database) async throws {
         guard let sql = database as? any SQLDatabase else { return }
         struct Row: Decodable { var entry_id: UUID; var search_text: String }
         for row in try await sql.raw("SELECT entry_id, search_text FROM catalog_published").all(decoding: Row.self) {

@@ -8,6 +8,11 @@ public struct CreateHostedTables: AsyncMigration {
     public init() {}
 
     public func prepare(on database: any Database) async throws {
+        // One transaction: a failed backfill leaves no table behind for the rerun to trip over.
+        try await database.transaction { try await prepareAll(on: $0) }
+    }
+
+    func prepareAll(on database: any Database) async throws {
         try await database.schema(HostedTable.schema)
             .id()
             .field("name", .string, .required)
@@ -23,8 +28,14 @@ public struct CreateHostedTables: AsyncMigration {
             SELECT m.target, e.provider_id, m.created_at FROM catalog_mounts m JOIN catalog_entries e ON e.id = m.entry_id
             WHERE m.kind = 'table' ORDER BY m.created_at
             """).all(decoding: Row.self)
-        var seen: Set<String> = []
-        for row in mounted where seen.insert(row.target).inserted {
+        var owners: [String: UUID] = [:]
+        for row in mounted {
+            if let owner = owners[row.target] {
+                // Before this registry nothing stopped two departments mounting one table: keep the first, and say so.
+                if owner != row.provider_id { database.logger.warning("hosted table mounted by two departments; registered to the first", metadata: ["table": .string(row.target)]) }
+                continue
+            }
+            owners[row.target] = row.provider_id
             let table = HostedTable()
             table.name = row.target
             table.departmentID = row.provider_id

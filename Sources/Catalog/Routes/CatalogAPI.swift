@@ -290,8 +290,8 @@ enum CatalogAPI {
         }
         routes.endpoint(.GET, CatalogPath.negativeList.components, access: .roles(staffRoles), kind: .api(.init("负面清单：不予共享的条目、依据和复核情况（每页 100 条）", tag: tag, query: ["page", "due"]))) { req async throws -> [NegativeItem] in
             let page = min(max(1, req.query[Int.self, at: "page"] ?? 1), 100_000)
-            let items = try await req.catalogService.negativeList(dueOnly: req.query[String.self, at: "due"] == "true")
-            return items.dropFirst((page - 1) * 100).prefix(100).map(NegativeItem.init)
+            let list = try await req.catalogService.negativeList(dueOnly: req.query[String.self, at: "due"] == "true", offset: (page - 1) * 100, limit: 100)
+            return list.items.map(NegativeItem.init)
         }
         routes.endpoint(.POST, CatalogPath.negativeList.components(appending: ":id", "review"), access: .roles([.platformAdmin]), kind: .api(.init("复核负面清单条目（确认不予共享依据仍然成立，或退回部门重新编目）", tag: tag, body: .json(schema: "Object")))) { req async throws -> EntryView in
             struct Body: Content { var confirm: Bool; var reason: String? }
@@ -305,7 +305,6 @@ enum CatalogAPI {
         }
     }
 
-    /// The supply list (everything shared) or the negative list, 100 a page.
     /// The supply list: published entries that may be shared, by name, 100 a page.
     static func supplyList(_ req: Request) async throws -> SearchPage {
         let page = min(max(1, req.query[Int.self, at: "page"] ?? 1), 100_000)

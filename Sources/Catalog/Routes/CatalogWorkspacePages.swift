@@ -7,7 +7,7 @@ import YiwangPlatform
 
 struct WorkspacePage: Encodable, Sendable {
     struct EntryRow: Encodable, Sendable { var href: String; var code: String; var name: String; var status: String }
-    struct SystemRow: Encodable, Sendable { var id: String; var name: String; var status: String; var deployment: String; var clientID: String; var isActive: Bool }
+    struct SystemRow: Encodable, Sendable { var id: String; var name: String; var status: String; var deployment: String; var clientID: String; var isChangeable: Bool }
     struct DemandRow: Encodable, Sendable { var title: String; var status: String; var deadline: String; var purpose: String }
     struct ClassOption: Encodable, Sendable { var code: String; var label: String }
     var department: String
@@ -36,6 +36,8 @@ struct DashboardPage: Encodable, Sendable {
     var negativeCount: Int
     var negativeDue: [NegativeRow]
     var negativeDueMore: Int
+    /// Auditors see the dashboard but decide nothing.
+    var canDecide: Bool
     var message: String?
 }
 
@@ -83,7 +85,7 @@ enum CatalogWorkspacePages {
         let model = WorkspacePage(
             department: department?.name ?? "", entries: mine.map(row), reviews: reviews.map(row),
             systems: systems.map {
-                .init(id: $0.id!.uuidString.lowercased(), name: $0.name, status: $0.status.rawValue, deployment: SystemRegistry.deployments[$0.deployment] ?? $0.deployment, clientID: $0.clientID ?? "", isActive: $0.status == .active)
+                .init(id: $0.id!.uuidString.lowercased(), name: $0.name, status: $0.status.rawValue, deployment: SystemRegistry.deployments[$0.deployment] ?? $0.deployment, clientID: $0.clientID ?? "", isChangeable: $0.status == .active || $0.status == .disabled)
             },
             demands: demands.map { .init(title: $0.title, status: $0.status.rawValue, deadline: $0.deadline, purpose: $0.purpose) },
             classes: classes, message: message, errors: errors, importReport: report, values: values)
@@ -185,7 +187,7 @@ enum CatalogWorkspacePages {
 
     static func percent(_ value: Double) -> String { String(format: "%.1f%%", value * 100) }
 
-    static func dashboard(_ req: Request, message: String?) async throws -> Response {
+    static func dashboard(_ req: Request, message: String?, status: HTTPResponseStatus = .ok) async throws -> Response {
         let report = try await CatalogStatistics(database: req.db, now: req.now).report()
         func row(_ r: CatalogStatistics.Row) -> DashboardPage.StatRow {
             .init(label: r.label, published: r.published, mounted: r.mounted, mountRate: percent(r.mountRate), timelinessRate: percent(r.timelinessRate))
@@ -193,19 +195,20 @@ enum CatalogWorkspacePages {
         let requests = try await SystemRequest.query(on: req.db).filter(\.$status == .pending).with(\.$system).sort(\.$createdAt).all()
         let departments = Dictionary(uniqueKeysWithValues: try await OrganisationDirectory.departments(on: req.db).map { ($0.id, $0.name) })
         let overdue = try await req.demands.overdue()
-        let negativeDue = try await req.catalogService.negativeList(dueOnly: true)
+        let negativeDue = try await req.catalogService.negativeList(dueOnly: true, offset: 0, limit: 50)
         let model = DashboardPage(
             city: row(report.citywide), departments: report.byDepartment.map(row), divisions: report.byDivision.map(row),
             requests: requests.map { .init(id: $0.id!.uuidString.lowercased(), system: $0.system.name, kind: $0.kind.rawValue, newName: $0.newName ?? "") },
             overdue: overdue.map { .init(title: $0.title, department: departments[$0.departmentID] ?? "", deadline: $0.deadline, status: $0.status.rawValue) },
             awaitingPlatform: try await CatalogEntry.query(on: req.db).filter(\.$status == .platformReview).count(),
             negativeCount: try await PublishedEntry.query(on: req.db).filter(\.$shareType == 3).count(),
-            negativeDue: negativeDue.prefix(50).map {
+            negativeDue: negativeDue.items.map {
                 .init(id: $0.id.uuidString.lowercased(), href: CatalogPath.entryPage($0.id), code: $0.code, name: $0.name, provider: $0.provider, basis: $0.basis, lastReviewed: Day($0.lastReviewedAt).description)
             },
-            negativeDueMore: max(0, negativeDue.count - 50),
+            negativeDueMore: max(0, negativeDue.total - negativeDue.items.count),
+            canDecide: try await req.requirePrincipal().roles.contains(.platformAdmin),
             message: message)
-        return try await req.renderPage("catalog/dashboard", title: "dashboard_title", model: model, console: true)
+        return try await req.renderPage("catalog/dashboard", title: "dashboard_title", model: model, console: true, status: status)
     }
 
     @Sendable static func reviewNegative(_ req: Request) async throws -> Response {
@@ -219,8 +222,8 @@ enum CatalogWorkspacePages {
             _ = try await req.catalogService.reviewNegative(id, confirm: decision == "confirm", reason: form.reason, by: req.requirePrincipal())
             return try await dashboard(req, message: req.localized("negative_reviewed"))
         } catch {
-            guard let (errors, _) = messages(error) else { throw error }
-            return try await dashboard(req, message: errors.joined(separator: " "))
+            guard let (errors, status) = messages(error) else { throw error }
+            return try await dashboard(req, message: errors.joined(separator: " "), status: status)
         }
     }
 
@@ -232,8 +235,8 @@ enum CatalogWorkspacePages {
             let (_, secret) = try await req.systemRegistry.decide(id, .init(approve: form.decision == "approve", reason: form.reason), by: req.requirePrincipal())
             return try await dashboard(req, message: secret.map { req.localized("system_approved_secret") + $0 } ?? req.localized("action_done"))
         } catch {
-            guard let (errors, _) = messages(error) else { throw error }
-            return try await dashboard(req, message: errors.joined(separator: " "))
+            guard let (errors, status) = messages(error) else { throw error }
+            return try await dashboard(req, message: errors.joined(separator: " "), status: status)
         }
     }
 }

@@ -13,12 +13,13 @@ public enum CatalogClassTree {
     ]
 
     /// The level of a base or theme class from its code: 类 `1`, 项 `101`, 目 `10101`, 细目 `1010101`.
-    public static func level(of code: String) -> Int {
+    public static func level(of code: String) -> Int? {
         switch code.count {
         case 1: 1
         case 3: 2
         case 5: 3
-        default: 4
+        case 7: 4
+        default: nil
         }
     }
 

@@ -54,10 +54,13 @@ public enum CatalogDemo {
             try await CatalogClassTree.ensure(on: db)
             let existing = Set(try await CatalogClass.query(on: db).all().compactMap(\.id))
             for node in templates.classes where !existing.contains(node.code) {
-                try await CatalogClass(code: node.code, name: node.name, parentCode: node.parent, level: CatalogClassTree.level(of: node.code)).create(on: db)
+                guard let level = CatalogClassTree.level(of: node.code) else { throw CatalogError.unknownClass(node.code) }
+                try await CatalogClass(code: node.code, name: node.name, parentCode: node.parent, level: level).create(on: db)
             }
             let divisions = try await OrganisationDirectory.divisions(on: db).filter { $0.level == "county" }
             var units: [(DepartmentSummary, Templates.Unit, [String: UUID])] = []
+            // Each loaded unit's hosted table, by its position in `units`.
+            var hostedTables: [String] = []
             var systemCount = 0
             for (index, unit) in templates.units.enumerated() {
                 guard let department = try await OrganisationDirectory.department(named: unit.department, on: db) else {
@@ -91,6 +94,7 @@ public enum CatalogDemo {
                 }
                 let hosted = HostedTable()
                 hosted.name = hostedTable(index)
+                hostedTables.append(hosted.name)
                 hosted.departmentID = department.id
                 hosted.description = "\(department.name)归集数据"
                 hosted.createdBy = actor
@@ -194,7 +198,7 @@ public enum CatalogDemo {
                         mount.systemID = systemID
                     } else {
                         mount.kind = .table
-                        mount.target = hostedTable(unitIndex)
+                        mount.target = hostedTables[unitIndex]
                     }
                     mount.isLive = false
                     mount.createdBy = actor

@@ -14,6 +14,7 @@ public enum CatalogError: Error, ProblemConvertible, Equatable {
     case unknownClass(String)
     case unsafeMountURL(String)
     case hostedTableExists(String)
+    case requestPending
 
     public var problem: Problem {
         switch self {
@@ -33,6 +34,8 @@ public enum CatalogError: Error, ProblemConvertible, Equatable {
             return Problem(slug: "catalog-unknown-class", title: "未知的资源分类", status: 422, detail: "资源分类 \(code) 不存在。", errors: [.init(field: "classCode", code: "unknown-class", message: "资源分类 \(code) 不存在。")])
         case .hostedTableExists(let name):
             return Problem(slug: "catalog-hosted-table-exists", title: "归集表已登记", status: 409, detail: "数据表 \(name) 已经登记过。")
+        case .requestPending:
+            return Problem(slug: "catalog-request-pending", title: "已有待审批的申请", status: 409, detail: "这个系统已有一项申请等待城市管理员审批，审批后再提出新的申请。")
         case .unsafeMountURL(let reason):
             return Problem(slug: "catalog-unsafe-mount-url", title: "挂接地址不可用", status: 422, detail: reason, errors: [.init(field: "target", code: "unsafe-url", message: reason)])
         }

@@ -264,21 +264,26 @@ public struct CatalogService: Sendable {
     }
 
     /// The negative list, by name: every published not-shared entry, or only those whose yearly
-    /// review is due. Publication counts as a review, and so do a confirmation and a return.
-    public func negativeList(dueOnly: Bool) async throws -> [NegativeListItem] {
+    /// review is due, one slice of it and how many there are. Publication counts as a review, and so
+    /// do a confirmation and a return.
+    public func negativeList(dueOnly: Bool, offset: Int, limit: Int) async throws -> (total: Int, items: [NegativeListItem]) {
         let published = try await PublishedEntry.query(on: database).filter(\.$shareType == 3).sort(\.$name).sort(\.$code).all()
         var latest = Dictionary(uniqueKeysWithValues: published.map { ($0.id!, $0.modifiedAt) })
-        let events = try await EntryEvent.query(on: database).filter(\.$entry.$id ~~ published.compactMap(\.id)).filter(\.$action ~~ ["negative.confirm", "negative.return"]).all()
-        for event in events where event.at > latest[event.$entry.id, default: .distantPast] { latest[event.$entry.id] = event.at }
+        // Reviews are rare events; read them all rather than list every entry in the query.
+        let events = try await EntryEvent.query(on: database).filter(\.$action ~~ ["negative.confirm", "negative.return"]).all()
+        for event in events where event.at > latest[event.$entry.id, default: .distantFuture] { latest[event.$entry.id] = event.at }
         let now = platform.clock.now()
-        let decoder = JSONDecoder()
-        return published.compactMap { row in
+        let listed = published.compactMap { row -> (PublishedEntry, Date, Bool)? in
             let reviewed = latest[row.id!] ?? row.modifiedAt
             let due = now.timeIntervalSince(reviewed) > Self.negativeReviewInterval
-            guard due || !dueOnly else { return nil }
+            return due || !dueOnly ? (row, reviewed, due) : nil
+        }
+        let decoder = JSONDecoder()
+        let items = listed.dropFirst(offset).prefix(limit).map { row, reviewed, due in
             let basis = (try? decoder.decode(EntryMetadata.self, from: Data(row.document.utf8)))?.shareBasis ?? ""
             return NegativeListItem(id: row.id!, code: row.code, name: row.name, provider: row.providerName, basis: basis, lastReviewedAt: reviewed, isReviewDue: due)
         }
+        return (listed.count, items)
     }
 
     func transition(

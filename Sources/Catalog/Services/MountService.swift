@@ -9,6 +9,8 @@ import YiwangKit
 import YiwangPlatform
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Checks whether a mount address is safe to probe: http(s) only, never the platform itself,
@@ -24,7 +26,7 @@ public struct MountURLPolicy: Sendable {
         self.allowsLoopback = allowsLoopback
     }
 
-    static let metadataHosts: Set<String> = ["metadata.google.internal", "metadata", "instance-data", "100.100.100.200"]
+    static let metadataHosts: Set<String> = ["metadata.google.internal", "metadata", "instance-data"]
 
     /// The reason a URL may not be mounted, or nil when it may.
     public func refusal(for raw: String) -> String? {
@@ -38,38 +40,68 @@ public struct MountURLPolicy: Sendable {
         }
         if Self.metadataHosts.contains(host) { return "挂接地址不能指向云平台元数据服务。" }
         if host == "localhost" || host.hasSuffix(".localhost") { return allowsLoopback ? nil : "挂接地址不能指向本机。" }
-        return refusal(forAddress: host)
-    }
-
-    /// Checks a literal address (or one a host name resolved to).
-    public func refusal(forAddress address: String) -> String? {
-        if address == "100.100.100.200" { return "挂接地址不能指向云平台元数据服务。" }
-        if let v4 = IPv4(address) {
-            if v4.a == 127 { return allowsLoopback ? nil : "挂接地址不能指向本机。" }
-            if v4.a == 169 && v4.b == 254 { return "挂接地址不能指向链路本地或元数据地址。" }
-            if v4.a == 0 || v4.a >= 224 { return "挂接地址不是可用的单播地址。" }
-            return nil
+        if host.contains(":") {
+            guard let address = IPAddress(host) else { return "挂接地址不是有效的 IPv6 地址。" }
+            return refusal(for: address)
         }
-        if address.contains(":") {
-            let lower = address.lowercased()
-            if lower == "::1" { return allowsLoopback ? nil : "挂接地址不能指向本机。" }
-            if lower == "::" || lower.hasPrefix("ff") { return "挂接地址不是可用的单播地址。" }
-            if lower.hasPrefix("fd00:ec2:") { return "挂接地址不能指向云平台元数据服务。" }
-            if lower.hasPrefix("fe8") || lower.hasPrefix("fe9") || lower.hasPrefix("fea") || lower.hasPrefix("feb") { return "挂接地址不能指向链路本地地址。" }
-            if lower.hasPrefix("::ffff:"), let mapped = refusal(forAddress: String(lower.dropFirst(7))) { return mapped }
+        // No top-level domain is all digits: a host whose last label is numeric (or hexadecimal) is
+        // an IPv4 address, and only the plain dotted-decimal form is taken. Resolvers read forms
+        // like 0177.0.0.1 or 2130706433 as 127.0.0.1.
+        if let last = host.split(separator: ".").last, last.allSatisfy(\.isNumber) || last.hasPrefix("0x") {
+            guard let address = IPAddress(host), case .v4 = address else { return "挂接地址不是规范的 IPv4 地址（应为四段十进制数字）。" }
+            return refusal(for: address)
         }
         return nil
     }
 
-    func defaultPort(_ scheme: String?) -> Int { scheme == "https" ? 443 : 80 }
+    /// Checks an address a host resolved to, in any textual form the resolver gives.
+    public func refusal(forAddress text: String) -> String? {
+        guard let address = IPAddress(text) else { return "无法识别的地址 \(text)。" }
+        return refusal(for: address)
+    }
 
-    struct IPv4 {
-        var a: Int, b: Int
-        init?(_ s: String) {
-            let parts = s.split(separator: ".", omittingEmptySubsequences: false).map { Int($0) }
-            guard parts.count == 4, parts.allSatisfy({ $0 != nil && (0...255).contains($0!) }) else { return nil }
-            a = parts[0]!
-            b = parts[1]!
+    func refusal(for address: IPAddress) -> String? {
+        switch address {
+        case .v4(let b):
+            if b == [100, 100, 100, 200] { return "挂接地址不能指向云平台元数据服务。" }
+            if b[0] == 127 { return allowsLoopback ? nil : "挂接地址不能指向本机。" }
+            if b[0] == 169 && b[1] == 254 { return "挂接地址不能指向链路本地或元数据地址。" }
+            if b[0] == 0 || b[0] >= 224 { return "挂接地址不是可用的单播地址。" }
+            return nil
+        case .v6(let b):
+            let prefix96 = Array(b.prefix(12))
+            // IPv4 carried in IPv6 (mapped ::ffff:0:0/96, compatible ::/96, NAT64 64:ff9b::/96) is
+            // judged as the IPv4 address it reaches.
+            let mapped: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff]
+            let nat64: [UInt8] = [0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0]
+            if b.allSatisfy({ $0 == 0 }) { return "挂接地址不是可用的单播地址。" }
+            if b.dropLast().allSatisfy({ $0 == 0 }) && b[15] == 1 { return allowsLoopback ? nil : "挂接地址不能指向本机。" }
+            if prefix96 == mapped || prefix96 == nat64 || prefix96.allSatisfy({ $0 == 0 }) {
+                return refusal(for: .v4(Array(b.suffix(4))))
+            }
+            if b[0] == 0xff { return "挂接地址不是可用的单播地址。" }
+            if b[0] == 0xfe && (b[1] & 0xc0) == 0x80 { return "挂接地址不能指向链路本地地址。" }
+            if b[0] == 0xfd && b[1] == 0x00 && b[2] == 0x0e && b[3] == 0xc2 { return "挂接地址不能指向云平台元数据服务。" }
+            return nil
+        }
+    }
+}
+
+/// An IP address as bytes, parsed strictly (IPv4 in dotted decimal only), so checks do not depend
+/// on how the address was written.
+enum IPAddress: Equatable {
+    case v4([UInt8])
+    case v6([UInt8])
+
+    init?(_ text: String) {
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        if inet_pton(AF_INET, text, &v4) == 1 {
+            self = .v4(withUnsafeBytes(of: &v4) { Array($0) })
+        } else if inet_pton(AF_INET6, text, &v6) == 1 {
+            self = .v6(withUnsafeBytes(of: &v6) { Array($0) })
+        } else {
+            return nil
         }
     }
 }
@@ -91,11 +123,17 @@ public protocol MountProber: Sendable {
 }
 
 /// Probes over HTTP with a short timeout, never following redirects. The host is resolved and
-/// every address checked first, and the probe then connects to the checked address itself: a name
+/// every address checked first, and the probe then connects to a checked address itself: a name
 /// cannot answer the check with a public address and the connection with a refused one (DNS
 /// rebinding). TLS still verifies the certificate for the host name.
 public struct LiveMountProber: MountProber {
-    public init() {}
+    /// Turns a host (name or literal) into numeric addresses; the system resolver unless a test
+    /// supplies its own.
+    let resolver: @Sendable (String) -> [String]
+
+    public init() { self.resolver = Self.resolve }
+
+    init(resolver: @escaping @Sendable (String) -> [String]) { self.resolver = resolver }
 
     /// A client for one probe: pinned to the checked address, no redirects (each hop would escape
     /// the checks), short timeouts.
@@ -108,22 +146,24 @@ public struct LiveMountProber: MountProber {
 
     public func probe(_ url: String, policy: MountURLPolicy) async -> ProbeResult {
         if let refusal = policy.refusal(for: url) { return ProbeResult(isLive: false, detail: refusal) }
-        guard let host = URLComponents(string: url)?.host?.trimmingCharacters(in: CharacterSet(charactersIn: "[]")) else { return ProbeResult(isLive: false, detail: "无效地址") }
-        // A literal address was checked by the policy; a name is resolved and every address checked.
-        var targets: [String?] = [nil]
-        if !Self.isAddressLiteral(host) {
-            let addresses = await withCheckedContinuation { continuation in
-                // getaddrinfo blocks; keep it off the cooperative thread pool.
-                DispatchQueue.global().async { continuation.resume(returning: Self.resolve(host)) }
-            }
-            guard !addresses.isEmpty else { return ProbeResult(isLive: false, detail: "无法解析主机名 \(host)") }
-            for address in addresses {
-                if let refusal = policy.refusal(forAddress: address) { return ProbeResult(isLive: false, detail: "\(host) 解析到 \(address)：\(refusal)") }
-            }
-            // Unique addresses in resolver order (a dual-stack name may answer on one family only).
-            var seen: Set<String> = []
-            targets = addresses.filter { seen.insert($0).inserted }.prefix(4).map { $0 }
+        // The host exactly as the HTTP client will read it, so the pin is found under the same key.
+        guard let host = URL(string: url)?.host?.trimmingCharacters(in: CharacterSet(charactersIn: "[]")), !host.isEmpty else {
+            return ProbeResult(isLive: false, detail: "无效地址")
         }
+        let resolver = self.resolver
+        let addresses = await withCheckedContinuation { continuation in
+            // getaddrinfo blocks; keep it off the cooperative thread pool.
+            DispatchQueue.global().async { continuation.resume(returning: resolver(host)) }
+        }
+        guard !addresses.isEmpty else { return ProbeResult(isLive: false, detail: "无法解析主机名 \(host)") }
+        for address in addresses {
+            if let refusal = policy.refusal(forAddress: address) { return ProbeResult(isLive: false, detail: "\(host) 解析到 \(address)：\(refusal)") }
+        }
+        // A literal is connected to as written (the policy took only its plain form); a name is
+        // pinned to its checked addresses, tried in resolver order: a dual-stack name may answer on
+        // one family only. Two at most, so a dead host costs two timeouts, not one per record.
+        var seen: Set<String> = []
+        let targets: [String?] = IPAddress(host) != nil ? [nil] : addresses.filter { seen.insert($0).inserted }.prefix(2).map { $0 }
         var failure = ""
         for address in targets {
             let client = Self.makeClient(pinning: address.map { [host: $0] } ?? [:])
@@ -142,14 +182,14 @@ public struct LiveMountProber: MountProber {
         return ProbeResult(isLive: false, detail: failure)
     }
 
-    static func isAddressLiteral(_ host: String) -> Bool {
-        host.contains(":") || MountURLPolicy.IPv4(host) != nil
-    }
-
-    static func resolve(_ host: String) -> [String] {
-        #if canImport(Glibc)
+    @Sendable static func resolve(_ host: String) -> [String] {
+        #if canImport(Glibc) || canImport(Darwin)
         var hints = addrinfo()
+        #if canImport(Glibc)
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        #else
+        hints.ai_socktype = SOCK_STREAM
+        #endif
         var result: UnsafeMutablePointer<addrinfo>?
         guard getaddrinfo(host, nil, &hints, &result) == 0, let first = result else { return [] }
         defer { freeaddrinfo(first) }
@@ -237,17 +277,22 @@ public struct MountService: Sendable {
         return mount
     }
 
+    /// `hosted_` and 1–55 lower-case letters, digits or underscores, nothing else.
     static func isHostedTableName(_ name: String) -> Bool {
-        name.range(of: "^hosted_[a-z0-9_]{1,55}$", options: .regularExpression) != nil
+        guard name.hasPrefix("hosted_") else { return false }
+        let rest = name.utf8.dropFirst(7)
+        return (1...55).contains(rest.count) && rest.allSatisfy { (0x61...0x7a).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5f }
     }
 
     static let hostedTableNameRule = "只能挂接平台归集的数据表（以 hosted_ 开头，由小写字母、数字和下划线组成）。"
+    static let hostedTableRegistrationRule = "归集表名称应以 hosted_ 开头，其后为 1–55 个小写字母、数字或下划线。"
 
     /// Registers a table the platform hosts for a department (until aggregation registers its own).
     public func registerHostedTable(name rawName: String, departmentID: UUID, description: String?, by actor: Principal) async throws -> HostedTable {
-        let name = rawName.trimmingCharacters(in: .whitespaces)
+        guard actor.roles.contains(.platformAdmin) else { throw AccessError.forbidden }
+        let name = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
         guard Self.isHostedTableName(name) else {
-            throw CatalogError.invalid([.init(field: "name", code: "invalid-table", message: Self.hostedTableNameRule)])
+            throw CatalogError.invalid([.init(field: "name", code: "invalid-table", message: Self.hostedTableRegistrationRule)])
         }
         guard try await OrganisationDirectory.department(departmentID, on: database) != nil else {
             throw CatalogError.invalid([.init(field: "departmentID", code: "unknown-department", message: "部门不存在。")])
@@ -260,7 +305,12 @@ public struct MountService: Sendable {
         table.createdAt = platform.clock.now()
         try await database.transaction { db in
             guard try await HostedTable.query(on: db).filter(\.$name == name).first() == nil else { throw CatalogError.hostedTableExists(name) }
-            try await table.create(on: db)
+            do {
+                try await table.create(on: db)
+            } catch let error as any DatabaseError where error.isConstraintFailure {
+                // Registered by someone else between the check and the insert.
+                throw CatalogError.hostedTableExists(name)
+            }
             try await AuditLog.append(AuditEntry(actor: actor.auditActor, action: "catalog.hosted_table.register", target: "hosted-table:\(name)", detail: ["department": departmentID.uuidString]), at: platform.clock.now(), on: db)
         }
         return table

@@ -152,8 +152,9 @@ public enum SearchIndex {
     ///
     /// SQLite plans without statistics, so the visibility flag can mislead it: for a page with no
     /// text it would take every open entry from the facet index and sort them all, where walking the
-    /// modification index and stopping at the page is far cheaper. `visibilityIndexed: false` writes
-    /// the flag as `+is_open`, which SQLite does not look up in an index.
+    /// modification index and stopping at the page is far cheaper; with text, it may prefer that
+    /// index to the full-text match. `visibilityIndexed: false` writes the flag as `+is_open`, which
+    /// SQLite does not look up in an index; pages always use it.
     static func conditions(_ query: CatalogQuery, viewer: CatalogViewer, isPostgres: Bool, visibilityIndexed: Bool = true) -> SQLQueryString {
         var clause: SQLQueryString = "1 = 1"
         if viewer == .publicViewer {
@@ -215,8 +216,8 @@ public enum SearchIndex {
         // One grouped pass over the matches: each row of the result is a combination of facet values
         // with its count, and the total and every facet's counts are summed from those rows. The
         // filter (and its full-text match) runs once, and no facet needs a pass of its own. Grouping
-        // follows the column order of `catalog_published_facets`, so the count reads that index in
-        // order instead of sorting the matches.
+        // follows the column order of `catalog_published_facets`, so a count with no text and every
+        // facet reads that index in order instead of sorting the matches.
         let columns = CatalogQuery.Facet.allCases.filter(query.facets.contains).map(\.rawValue)
         var total = 0
         var facets: [CatalogQuery.Facet: [FacetCount]] = [:]
@@ -259,7 +260,7 @@ public enum SearchIndex {
         }
         var entries: [PublishedEntry] = []
         if query.limit > 0, total > 0 {
-            let pageFilter = matchesFullText(query) ? filter : conditions(query, viewer: viewer, isPostgres: isPostgres, visibilityIndexed: false)
+            let pageFilter = conditions(query, viewer: viewer, isPostgres: isPostgres, visibilityIndexed: false)
             let rows = try await sql.raw("SELECT p.entry_id FROM catalog_published p WHERE " + pageFilter + " ORDER BY " + order + " LIMIT \(unsafeRaw: String(query.limit)) OFFSET \(unsafeRaw: String(query.offset))").all()
             let ids = try rows.map { try $0.decode(column: "entry_id", as: UUID.self) }
             let found = try await PublishedEntry.query(on: db).filter(\.$id ~~ ids).all()

@@ -84,6 +84,9 @@ public struct SystemRegistry: Sendable {
         if kind == .rename, (newName ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
             throw CatalogError.invalid([.init(field: "newName", code: "required", message: "请填写新名称。")])
         }
+        if try await SystemRequest.query(on: database).filter(\.$system.$id == systemID).filter(\.$status == .pending).first() != nil {
+            throw CatalogError.requestPending
+        }
         let request = SystemRequest()
         request.$system.id = systemID
         request.kind = kind
