@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -69,7 +70,18 @@ def submit_and_wait_for_page(driver, button_locator):
     """Clicks a submit button and waits until the old page is gone."""
     old_root = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(*button_locator).click()
-    wait(driver).until(EC.staleness_of(old_root))
+
+    def replaced(_):
+        # Mid-navigation Chromium may answer for the old node with an inspector error
+        # ("Node with given id does not belong to the document") instead of a stale
+        # reference; either way the old page is gone.
+        try:
+            old_root.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+
+    wait(driver).until(replaced)
 
 
 def fill(driver, field_id: str, value: str):

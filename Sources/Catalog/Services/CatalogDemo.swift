@@ -157,7 +157,9 @@ public enum CatalogDemo {
                 entry.lastDataUpdate = now.addingTimeInterval(-Double(random.next() % UInt64(max(1, cycleDays * 1.6 * 24))) * 3600)
                 entryRows.append(entry)
                 guard entry.status == .published else { continue }
-                let modified = now.addingTimeInterval(-Double(random.next() % 300) * 86_400)
+                // Published within the last 300 days; not-shared entries within 500, so part of the
+                // negative list is already due for its yearly review.
+                let modified = now.addingTimeInterval(-Double(random.next() % (metadata.shareType == 3 ? 500 : 300)) * 86_400)
                 let version = EntryVersion()
                 version.$entry.id = entry.id!
                 version.version = 1
