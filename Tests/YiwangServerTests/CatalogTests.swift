@@ -477,6 +477,20 @@ struct CatalogTests {
         }
     }
 
+    @Test func theHostedTableRegistryIsFilledFromExistingMounts() async throws {
+        try await withHarness(demo: true) { h in
+            // a database from before the registry: table mounts, no registry
+            let mounted = try await Mount.query(on: h.db).filter(\.$kind == .table).with(\.$entry).all()
+            #expect(!mounted.isEmpty)
+            try await CreateHostedTables().revert(on: h.db)
+            try await CreateHostedTables().prepare(on: h.db)
+            let registered = Dictionary(uniqueKeysWithValues: try await HostedTable.query(on: h.db).all().map { ($0.name, $0.departmentID) })
+            for mount in mounted {
+                #expect(registered[mount.target] == mount.entry.providerID, "\(mount.target)")
+            }
+        }
+    }
+
     @Test func systemChangesAndNegativeReviewsWorkFromThePages() async throws {
         try await withHarness(demo: true) { h in
             let world = try await CatalogWorld.make(h)
