@@ -499,6 +499,7 @@ struct CatalogTests {
             let system = try #require(try await InformationSystem.query(on: h.db).filter(\.$departmentID == staffDepartment).filter(\.$status == .active).first())
             let workspace = try await world.staff.get("/console/catalog")
             #expect(workspace.text.contains("/console/catalog/systems/\(system.id!.uuidString.lowercased())/requests"))
+            #expect(workspace.text.contains("在用"))
             let bad = try await world.staff.submit("/console/catalog/systems/\(system.id!.uuidString.lowercased())/requests", fields: ["kind": "explode"])
             #expect(bad.status == .unprocessableEntity)
             #expect(bad.text.contains("请选择更名、停用或退役"))
@@ -520,7 +521,7 @@ struct CatalogTests {
             // the city authority approves it on the dashboard
             let request = try #require(try await SystemRequest.query(on: h.db).filter(\.$system.$id == system.id!).filter(\.$status == .pending).first())
             let dashboard = try await world.platformAdmin.get("/console/catalog/dashboard")
-            #expect(dashboard.text.contains("审批服务综合平台"))
+            #expect(dashboard.text.contains("更名为 审批服务综合平台"))
             #expect(try await world.platformAdmin.submit("/console/catalog/dashboard/system-requests/\(request.id!.uuidString.lowercased())", fields: ["decision": "approve"]).status == .ok)
             #expect(try await InformationSystem.find(system.id, on: h.db)?.name == "审批服务综合平台")
 

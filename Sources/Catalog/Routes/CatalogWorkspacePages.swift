@@ -85,9 +85,9 @@ enum CatalogWorkspacePages {
         let model = WorkspacePage(
             department: department?.name ?? "", entries: mine.map(row), reviews: reviews.map(row),
             systems: systems.map {
-                .init(id: $0.id!.uuidString.lowercased(), name: $0.name, status: $0.status.rawValue, deployment: SystemRegistry.deployments[$0.deployment] ?? $0.deployment, clientID: $0.clientID ?? "", isChangeable: $0.status == .active || $0.status == .disabled)
+                .init(id: $0.id!.uuidString.lowercased(), name: $0.name, status: SystemRegistry.statusLabels[$0.status] ?? $0.status.rawValue, deployment: SystemRegistry.deployments[$0.deployment] ?? $0.deployment, clientID: $0.clientID ?? "", isChangeable: $0.status == .active || $0.status == .disabled)
             },
-            demands: demands.map { .init(title: $0.title, status: $0.status.rawValue, deadline: $0.deadline, purpose: $0.purpose) },
+            demands: demands.map { .init(title: $0.title, status: DemandService.statusLabels[$0.status] ?? $0.status.rawValue, deadline: $0.deadline, purpose: $0.purpose) },
             classes: classes, message: message, errors: errors, importReport: report, values: values)
         return try await req.renderPage("catalog/workspace", title: "workspace_title", model: model, console: true, status: status)
     }
@@ -198,8 +198,8 @@ enum CatalogWorkspacePages {
         let negativeDue = try await req.catalogService.negativeList(dueOnly: true, offset: 0, limit: 50)
         let model = DashboardPage(
             city: row(report.citywide), departments: report.byDepartment.map(row), divisions: report.byDivision.map(row),
-            requests: requests.map { .init(id: $0.id!.uuidString.lowercased(), system: $0.system.name, kind: $0.kind.rawValue, newName: $0.newName ?? "") },
-            overdue: overdue.map { .init(title: $0.title, department: departments[$0.departmentID] ?? "", deadline: $0.deadline, status: $0.status.rawValue) },
+            requests: requests.map { .init(id: $0.id!.uuidString.lowercased(), system: $0.system.name, kind: SystemRegistry.requestLabels[$0.kind] ?? $0.kind.rawValue, newName: $0.newName ?? "") },
+            overdue: overdue.map { .init(title: $0.title, department: departments[$0.departmentID] ?? "", deadline: $0.deadline, status: DemandService.statusLabels[$0.status] ?? $0.status.rawValue) },
             awaitingPlatform: try await CatalogEntry.query(on: req.db).filter(\.$status == .platformReview).count(),
             negativeCount: try await PublishedEntry.query(on: req.db).filter(\.$shareType == 3).count(),
             negativeDue: negativeDue.items.map {

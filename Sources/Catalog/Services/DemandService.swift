@@ -7,6 +7,9 @@ import YiwangPlatform
 
 /// 需求清单 — what departments need; matched to published entries or sent to the likely provider.
 public struct DemandService: Sendable {
+    /// How pages name a demand's status.
+    static let statusLabels: [Demand.Status: String] = [.open: "待匹配", .matched: "已匹配", .assigned: "已分派", .fulfilled: "已满足", .closed: "已关闭"]
+
     public struct NewDemand: Content {
         public var title: String?
         public var purpose: String?

@@ -25,6 +25,9 @@ public struct SystemRegistry: Sendable {
 
     public static let deployments = ["gov_cloud": "政务云", "own_room": "自建机房"]
     public static let networks = ["extranet": "电子政务外网", "internet": "互联网", "private": "业务专网"]
+    /// How pages name a system's status and a request's kind.
+    static let statusLabels: [InformationSystem.Status: String] = [.pending: "待批准", .active: "在用", .disabled: "已停用", .retired: "已退役"]
+    static let requestLabels: [SystemRequest.Kind: String] = [.register: "登记", .rename: "更名为", .disable: "停用", .retire: "退役"]
 
     let database: any Database
     let platform: Platform
