@@ -42,6 +42,8 @@ public let allMigrations: [any Migration] = [
     AddFacetIndexes(),
     // Which department each hosted table belongs to.
     CreateHostedTables(),
+    // One pending request per information system.
+    AddOnePendingRequestIndex(),
 ]
 
 /// Sets up one node: database, middleware, pages, routes.

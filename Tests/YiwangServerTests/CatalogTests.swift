@@ -326,9 +326,12 @@ struct CatalogTests {
             let own = try #require(try await HostedTable.query(on: h.db).filter(\.$departmentID == entry.providerID).filter(\.$name != "hosted_xzsp_licences").first())
             let live = try await world.post(world.staff, "/api/catalog/entries/\(id)/mounts", ["kind": "table", "target": own.name])
             #expect(((live.jsonObject["mounts"] as? [[String: Any]]) ?? []).contains { $0["target"] as? String == own.name && $0["isLive"] as? Bool == true })
-            // a name with a line break is not a table name
+            // a line break is not part of a table name: trimmed at registration, refused in a mount
+            #expect(!MountService.isHostedTableName("hosted_x\n"))
             #expect(try await world.post(world.platformAdmin, "/api/catalog/hosted-tables", ["name": "hosted_x\n", "departmentID": entry.providerID.uuidString]).status == .created)
+            #expect(try await HostedTable.query(on: h.db).filter(\.$name == "hosted_x").count() == 1)
             #expect(try await world.post(world.platformAdmin, "/api/catalog/hosted-tables", ["name": "hosted_x\nDROP", "departmentID": entry.providerID.uuidString]).status == .unprocessableEntity)
+            #expect(try await world.post(world.staff, "/api/catalog/entries/\(id)/mounts", ["kind": "table", "target": "hosted_x\n"]).status == .unprocessableEntity)
         }
     }
 
@@ -499,7 +502,7 @@ struct CatalogTests {
             let system = try #require(try await InformationSystem.query(on: h.db).filter(\.$departmentID == staffDepartment).filter(\.$status == .active).first())
             let workspace = try await world.staff.get("/console/catalog")
             #expect(workspace.text.contains("/console/catalog/systems/\(system.id!.uuidString.lowercased())/requests"))
-            #expect(workspace.text.contains("在用"))
+            #expect(workspace.text.contains("<td>在用</td>"))
             let bad = try await world.staff.submit("/console/catalog/systems/\(system.id!.uuidString.lowercased())/requests", fields: ["kind": "explode"])
             #expect(bad.status == .unprocessableEntity)
             #expect(bad.text.contains("请选择更名、停用或退役"))
@@ -512,18 +515,34 @@ struct CatalogTests {
             let again = try await world.staff.submit("/console/catalog/systems/\(system.id!.uuidString.lowercased())/requests", fields: ["kind": "disable"])
             #expect(again.status == .conflict)
             #expect(again.text.contains("已有一项申请等待城市管理员审批"))
+            // and the database holds to it even when two submissions pass the check together
+            let duplicate = SystemRequest()
+            duplicate.$system.id = system.id!
+            duplicate.kind = .retire
+            duplicate.status = .pending
+            duplicate.requestedBy = "test"
+            duplicate.createdAt = Date()
+            await #expect(throws: (any Error).self) { try await duplicate.create(on: h.db) }
             // auditors see the dashboard but no decision forms
             let auditor = h.browser()
             try await auditor.signIn("auditor", "yiwang-audit-2026")
             let audited = try await auditor.get("/console/catalog/dashboard")
             #expect(audited.status == .ok)
             #expect(audited.text.contains("审批服务综合平台") && !audited.text.contains("/console/catalog/dashboard/system-requests/"))
+            #expect(!audited.text.contains("action=\"/console/catalog/dashboard/negative/"))
             // the city authority approves it on the dashboard
             let request = try #require(try await SystemRequest.query(on: h.db).filter(\.$system.$id == system.id!).filter(\.$status == .pending).first())
             let dashboard = try await world.platformAdmin.get("/console/catalog/dashboard")
             #expect(dashboard.text.contains("更名为 审批服务综合平台"))
             #expect(try await world.platformAdmin.submit("/console/catalog/dashboard/system-requests/\(request.id!.uuidString.lowercased())", fields: ["decision": "approve"]).status == .ok)
             #expect(try await InformationSystem.find(system.id, on: h.db)?.name == "审批服务综合平台")
+            // once disabled, a system can be renamed or retired but not disabled again
+            #expect(try await world.staff.submit("/console/catalog/systems/\(system.id!.uuidString.lowercased())/requests", fields: ["kind": "disable"]).status == .ok)
+            let disable = try #require(try await SystemRequest.query(on: h.db).filter(\.$system.$id == system.id!).filter(\.$status == .pending).first())
+            #expect(try await world.platformAdmin.submit("/console/catalog/dashboard/system-requests/\(disable.id!.uuidString.lowercased())", fields: ["decision": "approve"]).status == .ok)
+            let disabledPage = try await world.staff.get("/console/catalog")
+            #expect(disabledPage.text.contains("<td>已停用</td>") && !disabledPage.text.contains("<option value=\"disable\">"))
+            #expect(try await world.staff.submit("/console/catalog/systems/\(system.id!.uuidString.lowercased())/requests", fields: ["kind": "disable"]).status == .conflict)
 
             // a year on, the demo's negative list is due; the dashboard lists it with its basis
             h.clock.advance(by: 366 * 86_400)

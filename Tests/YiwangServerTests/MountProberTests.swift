@@ -32,7 +32,7 @@ struct MountProberTests {
         let prober = LiveMountProber(resolver: { host in
             switch host.lowercased() {
             case "pinned.example.invalid", "pinned.example.invalid.": ["127.0.0.1"]
-            case "dual.example.invalid": ["::1", "127.0.0.1"]
+            case "dual.example.invalid": ["::1", "2001:db8::1", "127.0.0.1"]
             case "rebind.example.invalid": ["203.0.113.7", "169.254.169.254"]
             case "localhost", "127.0.0.1": ["127.0.0.1"]
             default: []
@@ -40,7 +40,8 @@ struct MountProberTests {
         })
         #expect(await prober.probe("http://pinned.example.invalid:\(port)/ok", policy: local) == ProbeResult(isLive: true, detail: "HTTP 200"))
         #expect(await prober.probe("http://Pinned.Example.invalid.:\(port)/ok", policy: local).isLive)
-        // a name answering on one family only is reached on the other
+        // a name answering on one family only is reached on the other, however many addresses it
+        // has on the first
         #expect(await prober.probe("http://dual.example.invalid:\(port)/ok", policy: local).isLive)
         #expect(await prober.probe("http://127.0.0.1:\(port)/ok", policy: local).isLive)
         // a redirect is an answer, not a hop: the probe never reaches the metadata address

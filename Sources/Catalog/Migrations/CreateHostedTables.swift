@@ -29,7 +29,7 @@ public struct CreateHostedTables: AsyncMigration {
             WHERE m.kind = 'table' ORDER BY m.created_at
             """).all(decoding: Row.self)
         var owners: [String: UUID] = [:]
-        for row in mounted {
+        for row in mounted where MountService.isHostedTableName(row.target) {
             if let owner = owners[row.target] {
                 // Before this registry nothing stopped two departments mounting one table: keep the first, and say so.
                 if owner != row.provider_id { database.logger.warning("hosted table mounted by two departments; registered to the first", metadata: ["table": .string(row.target)]) }

@@ -7,7 +7,7 @@ import YiwangPlatform
 
 struct WorkspacePage: Encodable, Sendable {
     struct EntryRow: Encodable, Sendable { var href: String; var code: String; var name: String; var status: String }
-    struct SystemRow: Encodable, Sendable { var id: String; var name: String; var status: String; var deployment: String; var clientID: String; var isChangeable: Bool }
+    struct SystemRow: Encodable, Sendable { var id: String; var name: String; var status: String; var deployment: String; var clientID: String; var isChangeable: Bool; var canDisable: Bool }
     struct DemandRow: Encodable, Sendable { var title: String; var status: String; var deadline: String; var purpose: String }
     struct ClassOption: Encodable, Sendable { var code: String; var label: String }
     var department: String
@@ -85,7 +85,7 @@ enum CatalogWorkspacePages {
         let model = WorkspacePage(
             department: department?.name ?? "", entries: mine.map(row), reviews: reviews.map(row),
             systems: systems.map {
-                .init(id: $0.id!.uuidString.lowercased(), name: $0.name, status: SystemRegistry.statusLabels[$0.status] ?? $0.status.rawValue, deployment: SystemRegistry.deployments[$0.deployment] ?? $0.deployment, clientID: $0.clientID ?? "", isChangeable: $0.status == .active || $0.status == .disabled)
+                .init(id: $0.id!.uuidString.lowercased(), name: $0.name, status: SystemRegistry.statusLabels[$0.status] ?? $0.status.rawValue, deployment: SystemRegistry.deployments[$0.deployment] ?? $0.deployment, clientID: $0.clientID ?? "", isChangeable: $0.status == .active || $0.status == .disabled, canDisable: $0.status == .active)
             },
             demands: demands.map { .init(title: $0.title, status: DemandService.statusLabels[$0.status] ?? $0.status.rawValue, deadline: $0.deadline, purpose: $0.purpose) },
             classes: classes, message: message, errors: errors, importReport: report, values: values)

@@ -160,10 +160,15 @@ public struct LiveMountProber: MountProber {
             if let refusal = policy.refusal(forAddress: address) { return ProbeResult(isLive: false, detail: "\(host) 解析到 \(address)：\(refusal)") }
         }
         // A literal is connected to as written (the policy took only its plain form); a name is
-        // pinned to its checked addresses, tried in resolver order: a dual-stack name may answer on
-        // one family only. Two at most, so a dead host costs two timeouts, not one per record.
-        var seen: Set<String> = []
-        let targets: [String?] = IPAddress(host) != nil ? [nil] : addresses.filter { seen.insert($0).inserted }.prefix(2).map { $0 }
+        // pinned to a checked address: the resolver's first, then the first of the other family,
+        // since a dual-stack name may answer on one family only. Two at most, so a dead host
+        // costs two timeouts, not one per record.
+        var targets: [String?] = [nil]
+        if IPAddress(host) == nil, let first = addresses.first {
+            let isV6 = { (address: String) in address.contains(":") }
+            targets = [first]
+            if let other = addresses.first(where: { isV6($0) != isV6(first) }) { targets.append(other) }
+        }
         var failure = ""
         for address in targets {
             let client = Self.makeClient(pinning: address.map { [host: $0] } ?? [:])

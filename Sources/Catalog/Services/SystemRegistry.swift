@@ -83,12 +83,10 @@ public struct SystemRegistry: Sendable {
         guard kind != .register else { throw CatalogError.invalid([.init(field: "kind", code: "unknown-kind", message: "请求类型应为 rename、disable 或 retire。")]) }
         guard let system = try await InformationSystem.find(systemID, on: database) else { throw CatalogError.notFound("信息系统") }
         guard actor.departmentID == system.departmentID else { throw CatalogError.notYourDepartment }
-        guard system.status != .retired, system.status != .pending else { throw CatalogError.wrongState(current: system.status.rawValue, action: "提出变更") }
+        guard system.status != .retired, system.status != .pending else { throw CatalogError.wrongState(current: Self.statusLabels[system.status] ?? system.status.rawValue, action: "提出变更") }
+        if kind == .disable, system.status == .disabled { throw CatalogError.wrongState(current: Self.statusLabels[system.status] ?? system.status.rawValue, action: "再次停用") }
         if kind == .rename, (newName ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
             throw CatalogError.invalid([.init(field: "newName", code: "required", message: "请填写新名称。")])
-        }
-        if try await SystemRequest.query(on: database).filter(\.$system.$id == systemID).filter(\.$status == .pending).first() != nil {
-            throw CatalogError.requestPending
         }
         let request = SystemRequest()
         request.$system.id = systemID
@@ -98,7 +96,15 @@ public struct SystemRegistry: Sendable {
         request.requestedBy = actor.auditActor
         request.createdAt = now
         try await database.transaction { db in
-            try await request.create(on: db)
+            if try await SystemRequest.query(on: db).filter(\.$system.$id == systemID).filter(\.$status == .pending).first() != nil {
+                throw CatalogError.requestPending
+            }
+            do {
+                try await request.create(on: db)
+            } catch let error as any DatabaseError where error.isConstraintFailure {
+                // Another request for the system arrived between the check and the insert.
+                throw CatalogError.requestPending
+            }
             try await AuditLog.append(AuditEntry(actor: actor.auditActor, action: "catalog.system.request.\(kind.rawValue)", target: "system:\(systemID.uuidString.lowercased())"), at: now, on: db)
         }
         return request
