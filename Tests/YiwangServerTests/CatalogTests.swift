@@ -322,6 +322,16 @@ struct CatalogTests {
             #expect(unknown.text.contains("unregistered-table"))
             // not even the city authority mounts a table on an entry of another department
             #expect(try await world.post(world.platformAdmin, "/api/catalog/entries/\(id)/mounts", ["kind": "table", "target": foreign]).status == .unprocessableEntity)
+            // the dashboard registers hosted tables too, and lists them
+            let department = entry.providerID.uuidString.lowercased()
+            let viaPage = try await world.platformAdmin.submit("/console/catalog/dashboard/hosted-tables", fields: ["name": "hosted_xzsp_archive", "department_id": department, "description": "审批档案归集"])
+            #expect(viaPage.status == .ok)
+            #expect(viaPage.text.contains("已登记归集表：hosted_xzsp_archive") && viaPage.text.contains("审批档案归集"))
+            let badName = try await world.platformAdmin.submit("/console/catalog/dashboard/hosted-tables", fields: ["name": "accounts", "department_id": department])
+            #expect(badName.status == .unprocessableEntity)
+            #expect(badName.text.contains("归集表名称应以 hosted_ 开头"))
+            #expect(try await world.platformAdmin.submit("/console/catalog/dashboard/hosted-tables", fields: ["name": "hosted_y"]).status == .unprocessableEntity)
+            #expect(try await world.staff.submit("/console/catalog/dashboard/hosted-tables", fields: ["name": "hosted_z", "department_id": department]).status == .forbidden)
             // a registered table that exists probes live
             let own = try #require(try await HostedTable.query(on: h.db).filter(\.$departmentID == entry.providerID).filter(\.$name != "hosted_xzsp_licences").first())
             let live = try await world.post(world.staff, "/api/catalog/entries/\(id)/mounts", ["kind": "table", "target": own.name])

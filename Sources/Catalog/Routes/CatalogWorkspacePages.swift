@@ -27,6 +27,8 @@ struct DashboardPage: Encodable, Sendable {
     struct RequestRow: Encodable, Sendable { var id: String; var system: String; var kind: String; var newName: String }
     struct DemandRow: Encodable, Sendable { var title: String; var department: String; var deadline: String; var status: String }
     struct NegativeRow: Encodable, Sendable { var id: String; var href: String; var code: String; var name: String; var provider: String; var basis: String; var lastReviewed: String }
+    struct HostedRow: Encodable, Sendable { var name: String; var department: String; var description: String }
+    struct DepartmentOption: Encodable, Sendable { var id: String; var name: String }
     var city: StatRow
     var departments: [StatRow]
     var divisions: [StatRow]
@@ -36,6 +38,8 @@ struct DashboardPage: Encodable, Sendable {
     var negativeCount: Int
     var negativeDue: [NegativeRow]
     var negativeDueMore: Int
+    var hostedTables: [HostedRow]
+    var departmentOptions: [DepartmentOption]
     /// Auditors see the dashboard but decide nothing.
     var canDecide: Bool
     var message: String?
@@ -57,6 +61,7 @@ enum CatalogWorkspacePages {
         }
         routes.endpoint(.POST, CatalogPath.dashboard.components + ["system-requests", ":id"], access: .roles([.platformAdmin]), kind: .page, use: decideRequest)
         routes.endpoint(.POST, CatalogPath.dashboard.components + ["negative", ":id"], access: .roles([.platformAdmin]), kind: .page, use: reviewNegative)
+        routes.endpoint(.POST, CatalogPath.dashboard.components + ["hosted-tables"], access: .roles([.platformAdmin]), kind: .page, use: registerHostedTable)
     }
 
     static func workspace(_ req: Request, message: String? = nil, errors: [String] = [], report: [String] = [], values: [String: String] = [:], status: HTTPResponseStatus = .ok) async throws -> Response {
@@ -193,7 +198,9 @@ enum CatalogWorkspacePages {
             .init(label: r.label, published: r.published, mounted: r.mounted, mountRate: percent(r.mountRate), timelinessRate: percent(r.timelinessRate))
         }
         let requests = try await SystemRequest.query(on: req.db).filter(\.$status == .pending).with(\.$system).sort(\.$createdAt).all()
-        let departments = Dictionary(uniqueKeysWithValues: try await OrganisationDirectory.departments(on: req.db).map { ($0.id, $0.name) })
+        let directory = try await OrganisationDirectory.departments(on: req.db)
+        let departments = Dictionary(uniqueKeysWithValues: directory.map { ($0.id, $0.name) })
+        let hosted = try await HostedTable.query(on: req.db).sort(\.$name).all()
         let overdue = try await req.demands.overdue()
         let negativeDue = try await req.catalogService.negativeList(dueOnly: true, offset: 0, limit: 50)
         let model = DashboardPage(
@@ -206,6 +213,8 @@ enum CatalogWorkspacePages {
                 .init(id: $0.id.uuidString.lowercased(), href: CatalogPath.entryPage($0.id), code: $0.code, name: $0.name, provider: $0.provider, basis: $0.basis, lastReviewed: Day($0.lastReviewedAt).description)
             },
             negativeDueMore: max(0, negativeDue.total - negativeDue.items.count),
+            hostedTables: hosted.map { .init(name: $0.name, department: departments[$0.departmentID] ?? "", description: $0.description) },
+            departmentOptions: directory.map { .init(id: $0.id.uuidString.lowercased(), name: $0.name) },
             canDecide: try await req.requirePrincipal().roles.contains(.platformAdmin),
             message: message)
         return try await req.renderPage("catalog/dashboard", title: "dashboard_title", model: model, console: true, status: status)
@@ -221,6 +230,21 @@ enum CatalogWorkspacePages {
             }
             _ = try await req.catalogService.reviewNegative(id, confirm: decision == "confirm", reason: form.reason, by: req.requirePrincipal())
             return try await dashboard(req, message: req.localized("negative_reviewed"))
+        } catch {
+            guard let (errors, status) = messages(error) else { throw error }
+            return try await dashboard(req, message: errors.joined(separator: " "), status: status)
+        }
+    }
+
+    @Sendable static func registerHostedTable(_ req: Request) async throws -> Response {
+        struct Form: Content { var name: String?; var department_id: String?; var description: String? }
+        let form = try req.content.decode(Form.self)
+        do {
+            guard let departmentID = form.department_id.flatMap(UUID.init(uuidString:)) else {
+                throw CatalogError.invalid([.init(field: "department_id", code: "required", message: "请选择部门。")])
+            }
+            let table = try await req.mounts.registerHostedTable(name: form.name ?? "", departmentID: departmentID, description: form.description, by: req.requirePrincipal())
+            return try await dashboard(req, message: req.localized("hosted_table_registered") + table.name)
         } catch {
             guard let (errors, status) = messages(error) else { throw error }
             return try await dashboard(req, message: errors.joined(separator: " "), status: status)
