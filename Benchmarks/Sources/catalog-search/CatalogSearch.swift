@@ -89,26 +89,10 @@ while created < options.entries {
             entry.createdBy = "bench"
             entries.append(entry)
             let row = PublishedEntry()
-            row.id = entry.id
-            row.code = entry.code
-            row.name = name
-            row.classCode = "201"
-            row.topClass = "2"
-            row.providerID = department.id
-            row.providerName = department.name
-            row.divisionCode = department.divisionCode
-            row.shareType = metadata.shareType
-            row.formatClass = 3
-            row.updateCycle = metadata.updateCycle
-            row.isOpen = metadata.isOpen
+            row.describe(entry, metadata: metadata, provider: department, version: 1, modifiedAt: started.addingTimeInterval(-Double((index &* 7_919) % 30_000_000)))
             row.hasLiveMount = index % 4 == 0
-            row.version = 1
             row.publishedAt = started
-            row.modifiedAt = started.addingTimeInterval(-Double((index &* 7_919) % 30_000_000))
-            row.searchText = metadata.searchText
-            row.document = entry.metadata
             row.searchKey = index + 1
-            row.searchBigrams = SearchText.bigrams(row.searchText)
             rows.append(row)
         }
         try await entries.create(on: db)

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import Identity
 
 /// 信息资源分类 — one node of the classification tree (类/项/目/细目).
 public final class CatalogClass: Model, @unchecked Sendable {
@@ -180,6 +181,29 @@ public final class PublishedEntry: Model, @unchecked Sendable {
     @Field(key: "document") public var document: String
 
     public init() {}
+
+    /// Sets every column that follows from an entry's published version: its identity, class and
+    /// provider, the facet values, and the text it is searched by. Publication dates, the search
+    /// key and mount liveness are the caller's to set.
+    public func describe(_ entry: CatalogEntry, metadata: EntryMetadata, provider: DepartmentSummary, version: Int, modifiedAt: Date) {
+        id = entry.id
+        code = entry.code
+        name = metadata.name
+        classCode = entry.classCode
+        topClass = String(entry.classCode.prefix(1))
+        providerID = provider.id
+        providerName = provider.name
+        divisionCode = provider.divisionCode
+        shareType = metadata.shareType
+        formatClass = metadata.formatClass
+        updateCycle = metadata.updateCycle
+        isOpen = metadata.isOpen
+        self.version = version
+        self.modifiedAt = modifiedAt
+        searchText = metadata.searchText
+        searchBigrams = SearchText.bigrams(searchText)
+        document = CatalogService.encode(metadata)
+    }
 }
 
 /// 需求清单 — data a department needs, for a purpose, scenario and legal basis.

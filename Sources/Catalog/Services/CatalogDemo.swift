@@ -169,26 +169,10 @@ public enum CatalogDemo {
                 version.publishedAt = modified
                 versionRows.append(version)
                 let row = PublishedEntry()
-                row.id = entry.id
-                row.code = entry.code
-                row.name = name
-                row.classCode = classCode
-                row.topClass = String(classCode.prefix(1))
-                row.providerID = department.id
-                row.providerName = department.name
-                row.divisionCode = department.divisionCode
-                row.shareType = metadata.shareType
-                row.formatClass = metadata.formatClass
-                row.updateCycle = metadata.updateCycle
-                row.isOpen = metadata.isOpen
+                row.describe(entry, metadata: metadata, provider: department, version: 1, modifiedAt: modified)
                 row.hasLiveMount = false
-                row.version = 1
                 row.publishedAt = modified
-                row.modifiedAt = modified
-                row.searchText = metadata.searchText
-                row.document = entry.metadata
                 row.searchKey = publishedRows.count + 1
-                row.searchBigrams = SearchText.bigrams(row.searchText)
                 publishedRows.append(row)
                 // About 800 mounts: hosted tables for most, system APIs where the unit has a system.
                 if index % 9 < 2 {

@@ -81,26 +81,9 @@ public enum SearchIndex {
     static func upsert(entry: CatalogEntry, metadata: EntryMetadata, provider: DepartmentSummary, version: Int, publishedAt: Date, hasLiveMount: Bool, on db: any Database) async throws {
         let id = try entry.requireID()
         let row = try await PublishedEntry.find(id, on: db) ?? PublishedEntry()
-        let isNew = row.id == nil
-        row.id = id
-        row.code = entry.code
-        row.name = metadata.name
-        row.classCode = entry.classCode
-        row.topClass = String(entry.classCode.prefix(1))
-        row.providerID = provider.id
-        row.providerName = provider.name
-        row.divisionCode = provider.divisionCode
-        row.shareType = metadata.shareType
-        row.formatClass = metadata.formatClass
-        row.updateCycle = metadata.updateCycle
-        row.isOpen = metadata.isOpen
-        if isNew { row.publishedAt = publishedAt }
+        if row.id == nil { row.publishedAt = publishedAt }
+        row.describe(entry, metadata: metadata, provider: provider, version: version, modifiedAt: publishedAt)
         row.hasLiveMount = hasLiveMount
-        row.version = version
-        row.modifiedAt = publishedAt
-        row.searchText = metadata.searchText
-        row.searchBigrams = SearchText.bigrams(row.searchText)
-        row.document = CatalogService.encode(metadata)
         if row.searchKey == nil { row.searchKey = try await nextSearchKey(on: db) }
         try await row.save(on: db)
         if !db.isPostgres, let sql = db as? any SQLDatabase, let key = row.searchKey {
